@@ -1,0 +1,102 @@
+package jcnn.kernel;
+
+/**
+ * Single-precision matrix multiplication, {@code C = op(A)·op(B) + beta·C}, on row-major float arrays: the
+ * one operation convolution, transposed convolution and Linear reduce to.
+ *
+ * <p>Shapes: op(A) is m×k, op(B) is k×n, C is m×n; {@code op(X)} is Xᵀ when the matching {@code trans} flag is
+ * set (X is then stored transposed). {@code lda/ldb/ldc} are row strides as stored. {@code beta = 0}
+ * overwrites C without reading it; any other beta scales and accumulates.
+ *
+ * <p>{@link #sgemm} runs on the calling thread (the layers parallelise over the batch around it);
+ * {@link #sgemmParallel} splits C's columns (or rows, when it is tall and thin) over {@link Parallel}.
+ */
+public final class Gemm {
+    private static final GemmKernel FAST = VectorSupport.GEMM;
+    private static final GemmKernel REFERENCE = new GemmReference();
+
+    private Gemm() {}
+
+    /** Which implementation {@link #sgemm} uses, e.g. "Vector API, 8 float lanes". */
+    public static String implementation() {
+        return VectorSupport.DESCRIPTION;
+    }
+
+    /** C = op(A)·op(B) + beta·C on the calling thread. */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        FAST.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** The scalar reference (plain loops), for tests and as the definition of the result. */
+    public static void sgemmReference(boolean transA, boolean transB, int m, int n, int k,
+                                      float[] a, int aOff, int lda,
+                                      float[] b, int bOff, int ldb,
+                                      float beta, float[] c, int cOff, int ldc) {
+        check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        REFERENCE.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * C = op(A)·op(B) + beta·C using every {@link Parallel} thread. C is cut into column strips (row strips when
+     * n is too narrow to share), each computed by one thread with its own packing buffers; each element of C is
+     * still summed in the same order, so the result does not depend on the thread count.
+     */
+    public static void sgemmParallel(boolean transA, boolean transB, int m, int n, int k,
+                                     float[] a, int aOff, int lda,
+                                     float[] b, int bOff, int ldb,
+                                     float beta, float[] c, int cOff, int ldc) {
+        check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        int threads = Parallel.threads();
+        long flops = 2L * m * n * k;
+        if (threads == 1 || flops < 2_000_000L) {
+            FAST.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        final int strip = 64;
+        if (n >= threads * strip || n >= m) {
+            int strips = (n + strip - 1) / strip;
+            Parallel.forRange(strips, (s0, s1, chunk) -> {
+                int j0 = s0 * strip, j1 = Math.min(n, s1 * strip);
+                int bo = transB ? bOff + j0 * ldb : bOff + j0;
+                FAST.sgemm(transA, transB, m, j1 - j0, k, a, aOff, lda, b, bo, ldb, beta, c, cOff + j0, ldc);
+            });
+        } else {
+            final int rowStrip = 16;
+            int strips = (m + rowStrip - 1) / rowStrip;
+            Parallel.forRange(strips, (s0, s1, chunk) -> {
+                int i0 = s0 * rowStrip, i1 = Math.min(m, s1 * rowStrip);
+                int ao = transA ? aOff + i0 : aOff + i0 * lda;
+                FAST.sgemm(transA, transB, i1 - i0, n, k, a, ao, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
+            });
+        }
+    }
+
+    private static void check(boolean transA, boolean transB, int m, int n, int k,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("gemm: negative size m=" + m + " n=" + n + " k=" + k);
+        }
+        checkMatrix("A", transA ? k : m, transA ? m : k, a, aOff, lda, transA);
+        checkMatrix("B", transB ? n : k, transB ? k : n, b, bOff, ldb, transB);
+        checkMatrix("C", m, n, c, cOff, ldc, false);
+    }
+
+    private static void checkMatrix(String name, int rows, int cols, float[] x, int off, int ld, boolean trans) {
+        if (rows == 0 || cols == 0) return;
+        if (ld < cols) {
+            throw new IllegalArgumentException("gemm: " + name + (trans ? " (stored transposed)" : "") + " is "
+                    + rows + "x" + cols + " but its row stride is " + ld + " < " + cols);
+        }
+        long last = off + (long) (rows - 1) * ld + cols - 1;
+        if (off < 0 || last >= x.length) {
+            throw new IllegalArgumentException("gemm: " + name + (trans ? " (stored transposed)" : "") + " is "
+                    + rows + "x" + cols + " with row stride " + ld + " at offset " + off
+                    + ", needing " + (last + 1) + " elements, but its array has " + x.length);
+        }
+    }
+}

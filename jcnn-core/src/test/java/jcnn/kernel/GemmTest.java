@@ -1,0 +1,126 @@
+package jcnn.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import jcnn.testing.Tensors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class GemmTest {
+
+    static Stream<Arguments> shapes() {
+        int[] sizes = {1, 7, 13, 31, 257};
+        List<Arguments> out = new ArrayList<>();
+        // every combination of the awkward sizes for m and n, with a few k (K = 1 included), all transposes
+        for (int m : sizes)
+            for (int n : sizes)
+                for (int k : new int[] {1, 13, 300})
+                    for (int t = 0; t < 4; t++) {
+                        if ((m == 257 && n == 257) && k == 300 && t > 0) continue; // keep the run short
+                        out.add(Arguments.of(m, n, k, (t & 1) != 0, (t & 2) != 0));
+                    }
+        // non-square shapes from convolution: (M × K) · (K × P)
+        out.add(Arguments.of(30, 576, 25, false, false));
+        out.add(Arguments.of(25, 576, 30, true, false));
+        out.add(Arguments.of(30, 25, 576, false, true));
+        out.add(Arguments.of(64, 1024, 576, false, false));
+        out.add(Arguments.of(4, 4100, 3, false, false));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4}")
+    @MethodSource("shapes")
+    void fastMatchesReference(int m, int n, int k, boolean ta, boolean tb) {
+        SplittableRandom rng = new SplittableRandom(m * 31L + n * 7L + k);
+        float[] a = randomArray(rng, m * k + 3);
+        float[] b = randomArray(rng, k * n + 5);
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        for (float beta : new float[] {0f, 1f, 0.5f}) {
+            float[] c0 = randomArray(rng, m * n + 2);
+            float[] expected = c0.clone();
+            float[] actual = c0.clone();
+            float[] parallel = c0.clone();
+            Gemm.sgemmReference(ta, tb, m, n, k, a, 3, lda, b, 5, ldb, beta, expected, 2, n);
+            Gemm.sgemm(ta, tb, m, n, k, a, 3, lda, b, 5, ldb, beta, actual, 2, n);
+            Gemm.sgemmParallel(ta, tb, m, n, k, a, 3, lda, b, 5, ldb, beta, parallel, 2, n);
+            // Float sums of k products differ by reordering: allow an error growing with k.
+            double tol = 1e-6 * (k + 8);
+            Tensors.assertClose(expected, actual, tol, tol, "sgemm beta=" + beta);
+            Tensors.assertClose(expected, parallel, tol, tol, "sgemmParallel beta=" + beta);
+            assertEquals(c0[0], actual[0], "element before C's offset must be untouched");
+            assertEquals(c0[1], actual[1], "element before C's offset must be untouched");
+        }
+    }
+
+    @Test
+    void handComputed() {
+        // [1 2 3; 4 5 6] · [7 8; 9 10; 11 12] = [58 64; 139 154]
+        float[] a = {1, 2, 3, 4, 5, 6}, b = {7, 8, 9, 10, 11, 12}, c = new float[4];
+        Gemm.sgemm(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, 0f, c, 0, 2);
+        assertEquals(List.of(58f, 64f, 139f, 154f), List.of(c[0], c[1], c[2], c[3]));
+        // Aᵀ·A with A stored 2x3: [17 22 27; 22 29 36; 27 36 45]
+        float[] ata = new float[9];
+        Gemm.sgemm(true, false, 3, 3, 2, a, 0, 3, a, 0, 3, 0f, ata, 0, 3);
+        assertEquals(17f, ata[0]);
+        assertEquals(36f, ata[5]);
+        assertEquals(45f, ata[8]);
+    }
+
+    @Test
+    void betaZeroIgnoresGarbageInC() {
+        float[] a = {1, 2}, b = {3, 4}, c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+        Gemm.sgemm(false, false, 2, 2, 1, a, 0, 1, b, 0, 2, 0f, c, 0, 2);
+        assertEquals(3f, c[0]);
+        assertEquals(8f, c[3]);
+    }
+
+    @Test
+    void kZeroScalesC() {
+        float[] c = {1, 2, 3, 4};
+        Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, 0.5f, c, 0, 2);
+        assertEquals(0.5f, c[0]);
+        assertEquals(2f, c[3]);
+    }
+
+    @Test
+    void parallelIsDeterministic() {
+        SplittableRandom rng = new SplittableRandom(3);
+        float[] a = randomArray(rng, 200 * 300), b = randomArray(rng, 300 * 500);
+        float[] c1 = new float[200 * 500], c2 = new float[200 * 500];
+        Gemm.sgemmParallel(false, false, 200, 500, 300, a, 0, 300, b, 0, 500, 0f, c1, 0, 500);
+        Gemm.sgemmParallel(false, false, 200, 500, 300, a, 0, 300, b, 0, 500, 0f, c2, 0, 500);
+        assertTrue(java.util.Arrays.equals(c1, c2));
+        float[] c3 = new float[200 * 500];
+        Gemm.sgemm(false, false, 200, 500, 300, a, 0, 300, b, 0, 500, 0f, c3, 0, 500);
+        assertTrue(java.util.Arrays.equals(c1, c3), "splitting C over threads must not change any sum");
+    }
+
+    @Test
+    void rejectsArraysTooSmall() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                Gemm.sgemm(false, false, 3, 4, 5, new float[14], 0, 5, new float[20], 0, 4, 0f, new float[12], 0, 4));
+        assertTrue(e.getMessage().contains("A is 3x5"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () ->
+                Gemm.sgemm(false, false, 3, 4, 5, new float[15], 0, 4, new float[20], 0, 4, 0f, new float[12], 0, 4));
+        assertTrue(e.getMessage().contains("row stride is 4 < 5"), e.getMessage());
+    }
+
+    @Test
+    void implementationIsReported() {
+        assertTrue(Gemm.implementation().contains("Vector API") || Gemm.implementation().contains("scalar"));
+    }
+
+    static float[] randomArray(SplittableRandom rng, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (rng.nextDouble() * 2 - 1);
+        return x;
+    }
+}
