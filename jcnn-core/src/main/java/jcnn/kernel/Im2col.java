@@ -97,6 +97,13 @@ public final class Im2col {
 
     /** Reference im2col: every entry of the column matrix computed from its definition. */
     public static void im2colReference(ConvGeometry g, float[] x, int xOff, float[] col, int colOff) {
+        im2colReference(g, x, xOff, col, colOff, 0f);
+    }
+
+    /**
+     * Reference im2col with {@code padValue} in the padding: max pooling pads with -∞ so that padding never wins.
+     */
+    public static void im2colReference(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, float padValue) {
         int P = g.outH() * g.outW();
         for (int c = 0; c < g.channels(); c++)
             for (int ki = 0; ki < g.kernelH(); ki++)
@@ -108,7 +115,7 @@ public final class Im2col {
                             int iw = ow * g.strideW() - g.padLeft() + kj * g.dilationW();
                             boolean inside = ih >= 0 && ih < g.height() && iw >= 0 && iw < g.width();
                             col[colOff + row * P + oh * g.outW() + ow] =
-                                    inside ? x[xOff + (c * g.height() + ih) * g.width() + iw] : 0f;
+                                    inside ? x[xOff + (c * g.height() + ih) * g.width() + iw] : padValue;
                         }
                 }
     }

@@ -14,6 +14,24 @@ public final class Tensors {
         return Tensor.uniform(new SplittableRandom(seed), -1f, 1f, shape);
     }
 
+    /**
+     * Distinct values 0.05 apart in a random order: no two inputs of a max or a ReLU are within a finite
+     * difference step of each other (or of zero), so the chosen maxima do not change while differencing.
+     */
+    public static Tensor distinct(long seed, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        float[] d = t.data();
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < d.length; i++) d[i] = (i - d.length / 2 + 0.5f) * 0.05f;
+        for (int i = d.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            float tmp = d[i];
+            d[i] = d[j];
+            d[j] = tmp;
+        }
+        return t;
+    }
+
     /** Asserts |a - b| <= atol + rtol·|b| elementwise, naming the first offending index. */
     public static void assertClose(Tensor expected, Tensor actual, double rtol, double atol, String what) {
         if (!expected.hasShape(actual.shape())) {

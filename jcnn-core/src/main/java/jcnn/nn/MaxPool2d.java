@@ -1,0 +1,102 @@
+package jcnn.nn;
+
+import jcnn.kernel.ConvGeometry;
+import jcnn.kernel.Pooling;
+import jcnn.tensor.IntTensor;
+import jcnn.tensor.Tensor;
+
+/**
+ * 2-D max pooling over (N, C, H, W): the seeds' Pooling layer. Forward keeps, for every output, where in the
+ * input plane its maximum was (the "switches", PyTorch's {@code indices}); backward sends each gradient there.
+ *
+ * <p>Args: {@code kernelSize}; options {@link #stride} (default: kernelSize), {@link #padding} (-∞, at most
+ * half the kernel), {@link #dilation}, {@link #ceilMode}, {@link #returnIndices} (keep the indices after an
+ * evaluation forward too, for {@link MaxUnpool2d}).
+ *
+ * <p>Shape: (N, C, H, W) → (N, C, H_out, W_out),
+ * {@code H_out = floor((H + 2·padding - dilation·(k-1) - 1) / stride) + 1} (ceil in ceil mode, dropping a last
+ * window that would start in the padding).
+ */
+public class MaxPool2d extends PoolNd<MaxPool2d> {
+    private boolean returnIndices = false;
+    private ConvGeometry geometry;
+    private Tensor output;
+    private IntTensor indices;
+    private Tensor gradInput;
+    private int[] inputShape;
+
+    public MaxPool2d(int kernelSize) {
+        this(kernelSize, kernelSize);
+    }
+
+    public MaxPool2d(int kernelH, int kernelW) {
+        super(2, kernelH, kernelW);
+    }
+
+    MaxPool2d(int dims, int kernelH, int kernelW) {
+        super(dims, kernelH, kernelW);
+    }
+
+    public MaxPool2d stride(int sh, int sw) {
+        return super.stride(sh, sw);
+    }
+
+    public MaxPool2d padding(int ph, int pw) {
+        return super.padding(ph, pw);
+    }
+
+    public MaxPool2d dilation(int d) {
+        return super.dilation(d, d);
+    }
+
+    public MaxPool2d dilation(int dh, int dw) {
+        return super.dilation(dh, dw);
+    }
+
+    /** Keep the argmax indices after every forward, not only in training (PyTorch's {@code return_indices}). */
+    public MaxPool2d returnIndices(boolean keep) {
+        returnIndices = keep;
+        return this;
+    }
+
+    /** Where each output's maximum was: flat positions ih·W + iw in its input plane, shaped like the output. */
+    public IntTensor indices() {
+        return indices;
+    }
+
+    /** The shape of the last input (MaxUnpool2d needs it to restore the size). */
+    public int[] lastInputShape() {
+        return inputShape == null ? null : inputShape.clone();
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        int[] s = x.shape();
+        geometry = geometry(s);
+        int[] outShape = outputShape(s, geometry);
+        output = Tensor.reuse(output, outShape);
+        boolean keep = training || returnIndices;
+        if (keep) indices = IntTensor.reuse(indices, outShape);
+        Pooling.maxPoolForward(geometry, x.data(), output.data(), keep ? indices.data() : null, s[0] * s[1]);
+        inputShape = s;
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        checkGradOutput(dy, output);
+        if (indices == null || !indices.hasShape(output.shape())) {
+            throw new IllegalStateException(this + ": backward needs a forward with training=true");
+        }
+        gradInput = Tensor.reuse(gradInput, inputShape);
+        Pooling.maxPoolBackward(geometry, dy.data(), indices.data(), gradInput.data(), inputShape[0] * inputShape[1]);
+        return gradInput;
+    }
+
+    @Override
+    public String toString() {
+        var parts = reprParts();
+        if (returnIndices) parts.add("returnIndices=true");
+        return getClass().getSimpleName() + "(" + String.join(", ", parts) + ")";
+    }
+}
