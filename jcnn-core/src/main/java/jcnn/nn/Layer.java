@@ -103,10 +103,12 @@ public abstract class Layer {
     // Helpers for subclasses: checks that throw messages naming this layer.
     // ---------------------------------------------------------------------------------------------------
 
-    /** An IllegalArgumentException prefixed with this layer's description. */
+    /**
+     * An IllegalArgumentException prefixed with this layer's description; a model adds the layer's position
+     * and name when it passes the exception on.
+     */
     protected IllegalArgumentException error(String message) {
-        String who = name.isEmpty() ? toString() : name + ": " + toString();
-        return new IllegalArgumentException(who + ": " + message);
+        return new IllegalArgumentException(this + ": " + message);
     }
 
     /** Checks the input has {@code rank} dimensions; {@code layout} names them, e.g. "(N, C, H, W)". */

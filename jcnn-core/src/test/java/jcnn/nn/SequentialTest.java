@@ -1,0 +1,156 @@
+package jcnn.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import jcnn.loss.SoftmaxCrossEntropy;
+import jcnn.nn.Parameter;
+import jcnn.tensor.Tensor;
+import jcnn.testing.GradCheck;
+import jcnn.testing.Tensors;
+import org.junit.jupiter.api.Test;
+
+class SequentialTest {
+
+    static Sequential simpleConvNet() {
+        return new Sequential(
+                new Conv2d(1, 30, 5), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Linear(30 * 12 * 12, 100), new ReLU(), new Linear(100, 10));
+    }
+
+    @Test
+    void infersShapesAndSummarises() {
+        Sequential m = simpleConvNet().build(100, 1, 28, 28);
+        List<int[]> shapes = m.outputShapes(100, 1, 28, 28);
+        assertArrayEquals(new int[] {100, 30, 24, 24}, shapes.get(0));
+        assertArrayEquals(new int[] {100, 30, 12, 12}, shapes.get(2));
+        assertArrayEquals(new int[] {100, 4320}, shapes.get(3));
+        assertArrayEquals(new int[] {100, 10}, m.outputShape(100, 1, 28, 28));
+        assertEquals(780 + 432_100 + 1_010, m.parameterCount());
+        String s = m.summary();
+        assertTrue(s.contains("Conv2d(1, 30, kernelSize=5)"), s);
+        assertTrue(s.contains("(100, 30, 12, 12)"), s);
+        assertTrue(s.contains("Total parameters: 433,890"), s);
+    }
+
+    @Test
+    void rejectsAnImpossibleChainNamingTheLayer() {
+        Sequential m = new Sequential(new Conv2d(1, 8, 3), new Flatten(), new Linear(100, 10));
+        var e = assertThrows(IllegalArgumentException.class, () -> m.build(4, 1, 28, 28));
+        assertEquals("layer 2 ('2') cannot take input (4, 5408): Linear(inFeatures=100, outFeatures=10): expected 100 "
+                + "features per sample, got shape (4, 5408) (5408 features)", e.getMessage());
+        var f = assertThrows(IllegalArgumentException.class, () -> m.forward(Tensor.zeros(2, 3, 28, 28), false));
+        assertTrue(f.getMessage().startsWith("layer 0 ('0'): Conv2d(1, 8, kernelSize=3): expected input"), f.getMessage());
+    }
+
+    @Test
+    void editsByIndexAndName() {
+        Sequential m = new Sequential();
+        m.add("conv", new Conv2d(1, 4, 3)).add(new ReLU()).add("fc", new Linear(4, 2));
+        assertEquals(List.of("conv", "1", "fc"), List.of(m.nameOf(0), m.nameOf(1), m.nameOf(2)));
+        m.insert(2, "pool", new AdaptiveAvgPool2d(1));
+        m.insert(3, new Flatten());
+        assertEquals(5, m.size());
+        assertEquals("3", m.nameOf(3));
+        assertArrayEquals(new int[] {2, 2}, m.outputShape(2, 1, 6, 6));
+        Layer old = m.replace("1", new Conv2d(4, 4, 1));
+        assertTrue(old instanceof ReLU);
+        assertSame(m.get(4), m.get("fc"));
+        m.remove("pool");
+        assertEquals(4, m.size());
+        assertEquals("2", m.nameOf(2), "unnamed layers are named by their new index");
+        assertTrue(m.get("2") instanceof Flatten);
+        var e = assertThrows(IllegalArgumentException.class, () -> m.get("nope"));
+        assertTrue(e.getMessage().contains("no layer named 'nope'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> m.add("conv", new ReLU()));
+    }
+
+    @Test
+    void parameterNamesMatchPyTorch() {
+        Map<String, Parameter> p = simpleConvNet().namedParameters();
+        assertEquals(List.of("0.weight", "0.bias", "4.weight", "4.bias", "6.weight", "6.bias"), List.copyOf(p.keySet()));
+        assertArrayEquals(new int[] {100, 4320}, p.get("4.weight").shape());
+    }
+
+    @Test
+    void sameSeedSameModelBitForBit() {
+        Sequential a = simpleConvNet().initialize(Init.heNormal(), 42);
+        Sequential b = simpleConvNet().initialize(Init.heNormal(), 42);
+        Sequential c = simpleConvNet().initialize(Init.heNormal(), 43);
+        a.stateDict().forEach((k, t) -> assertArrayEquals(t.data(), b.stateDict().get(k).data(), k));
+        assertNotEquals(a.stateDict().get("0.weight").data()[0], c.stateDict().get("0.weight").data()[0]);
+        assertEquals(0f, a.stateDict().get("0.bias").data()[0], "He init zeroes biases");
+    }
+
+    @Test
+    void loadStateDictChecksEverythingFirst() {
+        Sequential a = simpleConvNet(), b = simpleConvNet();
+        b.loadStateDict(a.stateDict());
+        assertArrayEquals(a.stateDict().get("4.weight").data(), b.stateDict().get("4.weight").data());
+        Map<String, Tensor> bad = new java.util.LinkedHashMap<>(a.stateDict());
+        bad.put("6.weight", Tensor.zeros(10, 99));
+        float before = b.stateDict().get("0.weight").data()[0];
+        var e = assertThrows(IllegalArgumentException.class, () -> simpleConvNet().loadStateDict(bad));
+        assertEquals("loadStateDict: shape mismatch in '6.weight': expected (10, 100), found (10, 99)", e.getMessage());
+        assertEquals(before, b.stateDict().get("0.weight").data()[0]);
+    }
+
+    /** The whole network's gradient, through the loss, checked by finite differences. */
+    @Test
+    void endToEndGradientThroughSoftmaxCrossEntropy() {
+        Sequential m = new Sequential(new Conv2d(2, 3, 3).padding(1), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Linear(3 * 3 * 3, 4));
+        m.setInputGradRequired(true);
+        Tensor x = Tensors.random(5, 3, 2, 6, 6);
+        int[] labels = {1, 3, 0};
+        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+        loss.forward(m.forward(x, true), labels);
+        Tensor dx = m.backward(loss.backward()).copy();
+        for (Parameter p : m.parameters()) {
+            Tensor analytic = p.grad().copy();
+            GradCheck.compare(p.toString(), p.value(), analytic, v -> (double) loss.forward(m.forward(x, true), labels), 1e-3, 2e-2);
+        }
+        GradCheck.compare("input", x, dx, v -> (double) loss.forward(m.forward(x, true), labels), 1e-3, 2e-2);
+    }
+
+    /** Four lines a step; plain gradient descent on a fixed batch must drive the loss down. */
+    @Test
+    void aTrainingStepLowersTheLoss() {
+        Sequential m = simpleConvNet().initialize(Init.heNormal(), 1);
+        Tensor x = Tensors.random(2, 8, 1, 28, 28);
+        int[] y = {0, 1, 2, 3, 4, 5, 6, 7};
+        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+        float first = Float.NaN, last = Float.NaN;
+        for (int step = 0; step < 20; step++) {
+            last = loss.forward(m.forward(x, true), y);
+            m.backward(loss.backward());
+            for (Parameter p : m.parameters()) {
+                float[] w = p.value().data(), g = p.grad().data();
+                for (int i = 0; i < w.length; i++) w[i] -= 0.05f * g[i];
+            }
+            if (step == 0) first = last;
+        }
+        assertTrue(last < first * 0.5f, "loss " + first + " -> " + last);
+    }
+
+    @Test
+    void firstLayerSkipsItsInputGradientUnlessAsked() {
+        Sequential m = simpleConvNet();
+        assertEquals(false, m.get(0).isInputGradRequired());
+        assertEquals(true, m.get(1).isInputGradRequired());
+        m.setInputGradRequired(true);
+        assertEquals(true, m.get(0).isInputGradRequired());
+    }
+
+    @Test
+    void printsLikePyTorch() {
+        assertEquals("Sequential(\n  (0): Conv2d(1, 2, kernelSize=3)\n  (act): ReLU()\n)",
+                new Sequential(new Conv2d(1, 2, 3)).add("act", new ReLU()).toString());
+    }
+}
