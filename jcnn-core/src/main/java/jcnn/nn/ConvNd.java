@@ -325,12 +325,17 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
         parts.add(Integer.toString(outChannels));
         parts.add("kernelSize=" + axisText(kernelH, kernelW));
         if (strideH != 1 || strideW != 1) parts.add("stride=" + axisText(strideH, strideW));
-        if (padding != null && !padding.isZero()) parts.add("padding=" + (dims == 1 && padding.isSymmetric() ? padding.left() : padding));
+        if (padding != null && !padding.isZero()) parts.add("padding=" + paddingText());
         if (dilationH != 1 || dilationW != 1) parts.add("dilation=" + axisText(dilationH, dilationW));
         if (outputPaddingH != 0 || outputPaddingW != 0) parts.add("outputPadding=" + axisText(outputPaddingH, outputPaddingW));
         if (groups != 1) parts.add("groups=" + groups);
         if (!hasBias) parts.add("bias=false");
         return getClass().getSimpleName() + "(" + String.join(", ", parts) + ")";
+    }
+
+    private String paddingText() {
+        if (dims == 2 || padding.mode() != Padding.Mode.EXPLICIT) return padding.toString();
+        return padding.left() == padding.right() ? Integer.toString(padding.left()) : "(" + padding.left() + ", " + padding.right() + ")";
     }
 
     private String axisText(int h, int w) {

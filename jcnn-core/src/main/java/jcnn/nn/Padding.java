@@ -66,7 +66,7 @@ public record Padding(Mode mode, int top, int bottom, int left, int right) {
         };
     }
 
-    /** PyTorch-style text: "1", "(1, 2)", "(top 1, bottom 0, left 2, right 2)", "'same'". */
+    /** PyTorch-style text: "1", "(1, 2)" (height, width), "(1, 0, 2, 2)" (top, bottom, left, right), "'same'". */
     @Override
     public String toString() {
         return switch (mode) {
@@ -74,7 +74,7 @@ public record Padding(Mode mode, int top, int bottom, int left, int right) {
             case VALID -> "'valid'";
             case EXPLICIT -> top == bottom && left == right
                     ? (top == left ? Integer.toString(top) : "(" + top + ", " + left + ")")
-                    : "(top " + top + ", bottom " + bottom + ", left " + left + ", right " + right + ")";
+                    : "(" + top + ", " + bottom + ", " + left + ", " + right + ")";
         };
     }
 

@@ -148,8 +148,8 @@ public final class Sequential extends Layer implements Iterable<Layer> {
 
     private void checkName(String name, int except) {
         if (name == null) return;
-        if (name.isEmpty() || name.contains(".")) {
-            throw new IllegalArgumentException("Sequential: layer name '" + name + "' must be non-empty and contain no '.'");
+        if (!name.matches("[A-Za-z0-9_\\-]+")) {
+            throw new IllegalArgumentException("Sequential: layer name '" + name + "' must be letters, digits, '_' or '-'");
         }
         for (int i = 0; i < layers.size(); i++) {
             if (i != except && nameOf(i).equals(name)) throw new IllegalArgumentException("Sequential: a layer is already named '" + name + "'");
