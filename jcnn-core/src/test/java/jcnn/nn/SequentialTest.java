@@ -101,22 +101,28 @@ class SequentialTest {
         assertEquals(before, b.stateDict().get("0.weight").data()[0]);
     }
 
-    /** The whole network's gradient, through the loss, checked by finite differences. */
+    /**
+     * The whole network's gradient, through the loss, checked by finite differences. The network is smooth
+     * (average pooling, no ReLU) so that no finite-difference step crosses a kink; the kinked layers have their
+     * own checks with inputs chosen away from their kinks. Weights come from a fixed seed, so the test does not
+     * depend on which tests ran before it.
+     */
     @Test
     void endToEndGradientThroughSoftmaxCrossEntropy() {
-        Sequential m = new Sequential(new Conv2d(2, 3, 3).padding(1), new ReLU(), new MaxPool2d(2),
-                new Flatten(), new Linear(3 * 3 * 3, 4));
+        Sequential m = new Sequential(new Conv2d(2, 3, 3).padding(1), new AvgPool2d(2), new Conv2d(3, 4, 2).stride(2),
+                new Flatten(), new Linear(4 * 2 * 2, 4)).initialize(Init.heNormal(), 11);
         m.setInputGradRequired(true);
-        Tensor x = Tensors.random(5, 3, 2, 6, 6);
+        Tensor x = Tensors.random(5, 3, 2, 8, 8);
         int[] labels = {1, 3, 0};
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
         loss.forward(m.forward(x, true), labels);
         Tensor dx = m.backward(loss.backward()).copy();
+        List<Tensor> grads = m.parameters().stream().map(p -> p.grad().copy()).toList();
+        int i = 0;
         for (Parameter p : m.parameters()) {
-            Tensor analytic = p.grad().copy();
-            GradCheck.compare(p.toString(), p.value(), analytic, v -> (double) loss.forward(m.forward(x, true), labels), 1e-3, 2e-2);
+            GradCheck.compare(p.toString(), p.value(), grads.get(i++), v -> (double) loss.forward(m.forward(x, true), labels), 1e-2, 5e-3);
         }
-        GradCheck.compare("input", x, dx, v -> (double) loss.forward(m.forward(x, true), labels), 1e-3, 2e-2);
+        GradCheck.compare("input", x, dx, v -> (double) loss.forward(m.forward(x, true), labels), 1e-2, 5e-3);
     }
 
     /** Four lines a step; plain gradient descent on a fixed batch must drive the loss down. */
