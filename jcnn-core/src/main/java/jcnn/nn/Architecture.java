@@ -42,6 +42,9 @@ public final class Architecture {
         register("MaxPool1d", s -> maxPool(new MaxPool1d(s.intArg(0, "kernelSize")), s, 1));
         register("AvgPool2d", s -> avgPool(new AvgPool2d(s.pair(0, "kernelSize")[0], s.pair(0, "kernelSize")[1]), s, 2));
         register("AvgPool1d", s -> avgPool(new AvgPool1d(s.intArg(0, "kernelSize")), s, 1));
+        register("BatchNorm2d", s -> batchNorm(new BatchNorm2d(s.intArg(0, "numFeatures")), s));
+        register("BatchNorm1d", s -> batchNorm(new BatchNorm1d(s.intArg(0, "numFeatures")), s));
+        register("Dropout", s -> new Dropout(s.has("p") || !s.args().isEmpty() ? s.number(0, "p") : 0.5));
         register("AdaptiveAvgPool2d", s -> new AdaptiveAvgPool2d(s.pair(0, "outputSize")[0], s.pair(0, "outputSize")[1]));
     }
 
@@ -155,6 +158,15 @@ public final class Architecture {
         };
     }
 
+    private static <T extends BatchNormNd<T>> Layer batchNorm(T bn, Spec s) {
+        if (s.has("eps")) bn.eps(s.doubleOpt("eps", 1e-5));
+        if (s.has("momentum")) bn.momentum(s.doubleOpt("momentum", 0.1));
+        if (s.bool("cumulativeAverage", false)) bn.cumulativeAverage(true);
+        if (s.has("affine")) bn.affine(s.bool("affine", true));
+        if (s.has("trackRunningStats")) bn.trackRunningStats(s.bool("trackRunningStats", true));
+        return bn;
+    }
+
     private static Layer maxPool(MaxPool2d p, Spec s, int dims) {
         pool(p, s, dims);
         int[] d = s.pairOpt("dilation", 1);
@@ -232,6 +244,13 @@ public final class Architecture {
         }
 
         /** A size given as one number (both axes) or a pair (height, width). */
+        /** A number given at {@code position} or as option {@code key}. */
+        public double number(int position, String key) {
+            Object v = required(position, key);
+            if (v instanceof Number n) return n.doubleValue();
+            throw new IllegalArgumentException(key + " must be a number, got " + v);
+        }
+
         public int[] pair(int position, String key) {
             return toPair(required(position, key), key);
         }

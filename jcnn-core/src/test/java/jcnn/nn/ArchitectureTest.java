@@ -32,7 +32,10 @@ class ArchitectureTest {
                 new MaxPool1d(3).stride(2).padding(1),
                 new AvgPool2d(3).stride(2).padding(1).ceilMode(true).countIncludePad(false).divisorOverride(4),
                 new AvgPool1d(2),
-                new AdaptiveAvgPool2d(1), new AdaptiveAvgPool2d(3, 4));
+                new AdaptiveAvgPool2d(1), new AdaptiveAvgPool2d(3, 4),
+                new BatchNorm2d(16), new BatchNorm2d(8).eps(1e-3).momentum(0.01).affine(false),
+                new BatchNorm1d(100).cumulativeAverage(true).trackRunningStats(false),
+                new Dropout(), new Dropout(0.25));
     }
 
     /** Every layer's text parses back into a layer with the same text and parameter shapes. */
