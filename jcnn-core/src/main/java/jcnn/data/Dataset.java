@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import jcnn.tensor.IntTensor;
 import jcnn.tensor.Tensor;
 
 /**
@@ -86,6 +87,11 @@ public final class Dataset {
     /** All labels; the backing array, not a copy. */
     public int[] labels() {
         return labels;
+    }
+
+    /** All labels as an (N,) int tensor sharing the backing array. */
+    public IntTensor labelTensor() {
+        return IntTensor.wrap(labels, labels.length);
     }
 
     /** The label of image {@code i}. */

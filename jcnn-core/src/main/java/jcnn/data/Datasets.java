@@ -50,7 +50,7 @@ public final class Datasets {
               fashion-mnist             Fashion-MNIST from %s (apt-get install dataset-fashion-mnist)
               DIR with IDX files        train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-... (or test-...)
               FILE.npz                  arrays x_train, y_train, x_test, y_test; x uint8 (scaled to [0, 1]) or float, (N, H, W) or (N, C, H, W)
-              DIR of images             one sub-folder per class of .png/.jpg images, or DIR/train and DIR/test (or DIR/val) laid out so"""
+              DIR of images             one sub-folder of .png/.jpg images per class, or DIR/train/ and DIR/test/ (or DIR/val/) each so"""
             .formatted(FASHION_MNIST_DEFAULT_DIR);
 
     private Datasets() {}

@@ -103,7 +103,8 @@ public final class ImageFolder {
             float[] planes = readImage(files.get(i), format, resize);
             System.arraycopy(planes, 0, x, i * c * h * w, planes.length);
         }
-        return new Dataset(name(root), Tensor.wrap(x, files.size(), c, h, w),
+        Path rootName = root.toAbsolutePath().normalize().getFileName();
+        return new Dataset(rootName == null ? root.toString() : rootName.toString(), Tensor.wrap(x, files.size(), c, h, w),
                 labels.stream().mapToInt(Integer::intValue).toArray(), names.size(), names);
     }
 

@@ -41,6 +41,8 @@ class DatasetTest {
         assertArrayEquals(new int[] {2, 3, 4}, d.imageShape());
         assertEquals(24, d.imageSize());
         assertEquals(2, d.label(2));
+        assertArrayEquals(new int[] {0, 1, 2, 0, 1}, d.labelTensor().data());
+        assertArrayEquals(new int[] {5}, d.labelTensor().shape());
         assertArrayEquals(new int[] {2, 2, 1}, d.classCounts());
         assertFalse(d.hasClassNames());
         assertEquals(List.of("0", "1", "2"), d.classNames());

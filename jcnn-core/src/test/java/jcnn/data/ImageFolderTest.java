@@ -58,6 +58,7 @@ class ImageFolderTest {
         Files.writeString(dir.resolve("ant/.hidden.png"), "hidden: ignored");
 
         Dataset d = ImageFolder.read(dir.resolve("."), new Format(1, 3, 5), Resize.BILINEAR);
+        assertEquals(dir.getFileName().toString(), d.name());
         assertEquals(List.of("ant", "zebra"), d.classNames());
         assertArrayEquals(new int[] {0, 0, 1}, d.labels());
         assertArrayEquals(new int[] {3, 1, 3, 5}, d.images().shape());
