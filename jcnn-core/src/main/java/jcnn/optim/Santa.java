@@ -22,6 +22,11 @@ import jcnn.nn.Parameter;
  * generator keyed by (seed, step, parameter, element): runs with the same seed are identical, and a resumed
  * run draws the same noise. Defaults of this implementation (the paper tunes them per experiment): σ 0.99,
  * λ 1e-8, C 1, A 1, γ 0.5, burnin 1000 steps, seed 0. State: {@code v}, {@code alpha}, {@code u}.
+ *
+ * <p>Caution: the exploration term (η/β)(1 - G_{t-1}/G_t)/u is a finite difference that divides by the
+ * momentum u_{t-1}; when an element of u passes close to zero the term, and the step, can explode (the more
+ * elements, the likelier). {@link #correctionTerm(boolean) correctionTerm(false)} drops it, as preconditioned
+ * SGLD drops its preconditioner-change term in practice; refinement never uses it.
  */
 public abstract class Santa extends Optimizer {
     private double sigma = 0.99;
@@ -31,6 +36,7 @@ public abstract class Santa extends Optimizer {
     private double annealGamma = 0.5;
     private long burnin = 1000;
     private long seed;
+    private boolean correctionTerm = true;
 
     protected Santa(List<Parameter> params, double lr) {
         super(params, lr);
@@ -74,10 +80,16 @@ public abstract class Santa extends Optimizer {
         return this;
     }
 
+    /** Keeps (default, the paper's algorithms) or drops the exploration term (η/β)(1 - G_{t-1}/G_t)/u. */
+    public Santa correctionTerm(boolean keep) {
+        this.correctionTerm = keep;
+        return this;
+    }
+
     @Override
     protected String settings() {
         return "sigma=" + fmt(sigma) + ", lambda=" + fmt(lambda) + ", C=" + fmt(c) + ", A=" + fmt(annealA) + ", gamma="
-                + fmt(annealGamma) + ", burnin=" + burnin + ", seed=" + seed;
+                + fmt(annealGamma) + ", burnin=" + burnin + ", seed=" + seed + ", correctionTerm=" + correctionTerm;
     }
 
     @Override
@@ -133,7 +145,8 @@ public abstract class Santa extends Optimizer {
                                     double eta, double temperature, double zeta, boolean explore);
 
     /** (η/β)(1 - G_{t-1}/G_t)/u, the term that keeps the dynamics exact for a changing preconditioner. */
-    static double correction(double temperature, double gPrev, double gNew, double u) {
+    protected final double correction(double temperature, double gPrev, double gNew, double u) {
+        if (!correctionTerm) return 0;
         double change = 1 - gPrev / gNew;
         return change == 0 ? 0 : temperature * change / u;
     }

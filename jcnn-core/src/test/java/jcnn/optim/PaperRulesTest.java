@@ -400,6 +400,12 @@ class PaperRulesTest {
     /** Algorithms 1 (Euler) and 2 (SSS), f = the gradient, N = 1; G_0 = G_1 (see Santa). */
     static Rule santaRule(boolean sss, double eta, double sigma, double lambda, double c, double gammaAnneal,
                           long burnin, long seed) {
+        return santaRule(sss, eta, sigma, lambda, c, gammaAnneal, burnin, seed, true);
+    }
+
+    static Rule santaRule(boolean sss, double eta, double sigma, double lambda, double c, double gammaAnneal,
+                          long burnin, long seed, boolean correction) {
+        double keep = correction ? 1 : 0;
         double[] v = new double[N], alpha = new double[N], u = new double[N], gPrev = new double[N];
         return (t, w, f, loss) -> {
             if (t == 1) {
@@ -419,7 +425,7 @@ class PaperRulesTest {
                     double uNew = 0;
                     if (t < burnin) {
                         alpha[i] += u[i] * u[i] - eta / beta;
-                        uNew = eta / beta * (1 - gp / g) / u[i] + Math.sqrt(2 * eta / beta * gp) * zeta[i];
+                        uNew = keep * eta / beta * (1 - gp / g) / u[i] + Math.sqrt(2 * eta / beta * gp) * zeta[i];
                     }
                     uNew += (1 - alpha[i]) * u[i] - eta * g * f[i];
                     w[i] += g * uNew;
@@ -431,7 +437,7 @@ class PaperRulesTest {
                         alpha[i] += (u[i] * u[i] - eta / beta) / 2;
                         uNew = Math.exp(-alpha[i] / 2) * u[i];
                         uNew = uNew - g * f[i] * eta + Math.sqrt(2 * gp * eta / beta) * zeta[i]
-                                + eta / beta * (1 - gp / g) / u[i];
+                                + keep * eta / beta * (1 - gp / g) / u[i];
                         uNew = Math.exp(-alpha[i] / 2) * uNew;
                         alpha[i] += (uNew * uNew - eta / beta) / 2;
                     } else {
@@ -452,6 +458,8 @@ class PaperRulesTest {
         check(ps -> new SantaE(ps, 1e-3).burnin(3).seed(7), santaRule(false, 1e-3, 0.99, 1e-8, 1, 0.5, 3, 7), 4, 1, null, 1e-4);
         check(ps -> new SantaE(ps, 1e-2).sigma(0.9).c(5).burnin(100).seed(3),
                 santaRule(false, 1e-2, 0.9, 1e-8, 5, 0.5, 100, 3), 4, 1, null, 1e-4);
+        check(ps -> new SantaE(ps, 1e-2).burnin(100).correctionTerm(false),
+                santaRule(false, 1e-2, 0.99, 1e-8, 1, 0.5, 100, 0, false), 4, 1, null, 1e-4);
     }
 
     @Test
@@ -459,6 +467,8 @@ class PaperRulesTest {
         check(ps -> new SantaSSS(ps, 1e-3).burnin(3).seed(7), santaRule(true, 1e-3, 0.99, 1e-8, 1, 0.5, 3, 7), 4, 1, null, 1e-4);
         check(ps -> new SantaSSS(ps, 1e-2).sigma(0.9).c(5).burnin(100).seed(3),
                 santaRule(true, 1e-2, 0.9, 1e-8, 5, 0.5, 100, 3), 4, 1, null, 1e-4);
+        check(ps -> new SantaSSS(ps, 1e-2).burnin(100).correctionTerm(false),
+                santaRule(true, 1e-2, 0.99, 1e-8, 1, 0.5, 100, 0, false), 4, 1, null, 1e-4);
     }
 
     // ---------------------------------------------------------------------------------------------------
