@@ -477,7 +477,7 @@ public abstract class Optimizer {
         return (long) hi * COUNT_BASE + (long) lo;
     }
 
-    /** Returns a list copy helper for subclasses building {@link #slotNames()}. */
+    /** The non-null names, in order: {@link #slotNames()} with optional slots, {@code names("a", on ? "b" : null)}. */
     protected static List<String> names(String... names) {
         List<String> out = new ArrayList<>(names.length);
         for (String n : names) if (n != null) out.add(n);
