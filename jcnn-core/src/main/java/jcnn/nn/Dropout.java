@@ -23,7 +23,7 @@ import jcnn.tensor.Tensor;
  *
  * <p>Shape: any; the output has the input's shape.
  */
-public final class Dropout extends Layer {
+public final class Dropout extends Layer implements Stochastic {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     private static final int PARALLEL_MIN = 1 << 15; // below this, waking workers costs more than the loop
 
