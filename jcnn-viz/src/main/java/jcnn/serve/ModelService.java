@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jcnn.data.Normalize;
+import jcnn.io.ModelFile;
 import jcnn.nn.Conv2d;
 import jcnn.nn.Layer;
 import jcnn.nn.Sequential;
@@ -64,6 +65,54 @@ public final class ModelService {
         this.classNames = List.copyOf(names);
         this.normalize = normalize;
         this.description = description == null ? "" : description;
+    }
+
+    /**
+     * The service for a model file written by {@code jcnn train} (or {@link DemoModel}): it reads the input shape
+     * ({@code input-shape}), the class names ({@code classes}, comma-separated) and the normalisation
+     * ({@code normalize-mean}, {@code normalize-std}) from the file's info.
+     *
+     * @throws IllegalArgumentException naming the key when one is missing or malformed
+     */
+    public static ModelService of(ModelFile.Contents c, String description) {
+        String shape = c.info("input-shape");
+        if (shape == null) throw new IllegalArgumentException("the model file does not record its input shape (info 'input-shape')");
+        int[] s = ints(shape, "input-shape");
+        Normalize norm = null;
+        if (c.info("normalize-mean") != null || c.info("normalize-std") != null) {
+            if (c.info("normalize-mean") == null || c.info("normalize-std") == null) {
+                throw new IllegalArgumentException("the model file records only one of normalize-mean and normalize-std");
+            }
+            norm = Normalize.of(floats(c.info("normalize-mean"), "normalize-mean"), floats(c.info("normalize-std"), "normalize-std"));
+        }
+        return new ModelService(c.model(), s, DemoModel.classes(c), norm, description);
+    }
+
+    private static int[] ints(String text, String key) {
+        String[] parts = text.split(",");
+        int[] v = new int[parts.length];
+        try {
+            for (int i = 0; i < v.length; i++) v[i] = Integer.parseInt(parts[i].trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("malformed info '" + key + "': '" + text + "'");
+        }
+        return v;
+    }
+
+    private static float[] floats(String text, String key) {
+        String[] parts = text.split(",");
+        float[] v = new float[parts.length];
+        try {
+            for (int i = 0; i < v.length; i++) v[i] = Float.parseFloat(parts[i].trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("malformed info '" + key + "': '" + text + "'");
+        }
+        return v;
+    }
+
+    /** The normalisation applied to inputs (null: none). */
+    public Normalize normalize() {
+        return normalize;
     }
 
     public int[] sampleShape() {
@@ -186,7 +235,8 @@ public final class ModelService {
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < model.size(); i++) {
             if (!(model.get(i) instanceof Conv2d conv) || (only != null && only != i)) continue;
-            TileGrid g = FilterImages.grid(conv, jcnn.viz.Style.FILTERS.withTilePixels(FILTER_PIXELS), true);
+            int tiles = conv.weight().shape()[0] * (conv.weight().shape()[1] == 3 ? 1 : conv.weight().shape()[1]);
+            TileGrid g = FilterImages.grid(conv, Style.FILTERS.withTilePixels(tiles > 64 ? FILTER_PIXELS / 2 : FILTER_PIXELS), true);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("index", i);
             m.put("caption", i + ": " + conv + " weight " + Tensor.shapeString(conv.weight().shape()));
@@ -196,11 +246,18 @@ public final class ModelService {
         return out;
     }
 
-    /** The deconvnet projection of the strongest activation of {@code channel} in layer {@code layer} for this input. */
-    public synchronized Map<String, Object> deconv(Tensor input, int layer, int channel) {
+    /**
+     * The deconvnet projection of the strongest activation of {@code channel} in layer {@code layer} for this input;
+     * a null channel means the channel whose strongest activation is the largest.
+     */
+    public synchronized Map<String, Object> deconv(Tensor input, int layer, Integer channel) {
         checkLayer(layer);
-        Deconvnet d = new Deconvnet(model, layer, channel, batch(1));
         Tensor x = normalized(input);
+        if (channel == null) {
+            new Deconvnet(model, layer, 0, batch(1)); // says why when the layer cannot be projected from
+            channel = strongestChannel(x, layer);
+        }
+        Deconvnet d = new Deconvnet(model, layer, channel, batch(1));
         Deconvnet.Projection p = d.project(x, Deconvnet.Keep.STRONGEST);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("layer", layer);
@@ -215,6 +272,24 @@ public final class ModelService {
         g.drawGrey(0, jcnn.viz.Scaling.SYMMETRIC.apply(sum));
         out.put("image", Png.dataUrl(g.image()));
         return out;
+    }
+
+    private int strongestChannel(Tensor x, int layer) {
+        Tensor h = x;
+        for (int i = 0; i <= layer; i++) h = model.get(i).forward(h, false);
+        if (h.rank() != 4) throw new IllegalArgumentException("layer " + layer + " outputs " + Tensor.shapeString(h.shape()) + ", not feature maps");
+        int c = h.size(1), plane = h.size(2) * h.size(3), best = 0;
+        float bestValue = Float.NEGATIVE_INFINITY;
+        for (int ch = 0; ch < c; ch++) {
+            for (int p = 0; p < plane; p++) {
+                float v = h.data()[ch * plane + p];
+                if (v > bestValue) {
+                    bestValue = v;
+                    best = ch;
+                }
+            }
+        }
+        return best;
     }
 
     /** The saliency map for class {@code cls} (null: the predicted class). */

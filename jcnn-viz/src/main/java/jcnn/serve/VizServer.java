@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * GET  /api/filters[?layer=i]  filter grids (PNG data URLs) of the convolution layers
  * POST /api/predict            class probabilities                          (input: see below)
  * POST /api/analyze            probabilities, the input as the model sees it, every layer's feature maps
- * POST /api/deconv             deconvnet projection of layer's channel     (+ layer, channel)
+ * POST /api/deconv             deconvnet projection of a layer's channel   (+ layer; channel, default the strongest)
  * POST /api/saliency           saliency map of a class (default: the predicted one)   (+ class)
  * GET  /api/training           the training run so far (JSON)
  * GET  /api/training/events    the training run live (server-sent events)
@@ -189,7 +189,7 @@ public final class VizServer implements AutoCloseable {
                 Object result = switch (path) {
                     case "/api/predict" -> m.predict(x);
                     case "/api/analyze" -> m.analyze(x);
-                    case "/api/deconv" -> m.deconv(x, in.requiredInteger("layer"), in.requiredInteger("channel"));
+                    case "/api/deconv" -> m.deconv(x, in.requiredInteger("layer"), in.integer("channel"));
                     default -> m.saliency(x, in.integer("class"));
                 };
                 sendJson(ex, 200, Json.write(result));

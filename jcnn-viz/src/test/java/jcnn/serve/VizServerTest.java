@@ -177,6 +177,13 @@ class VizServerTest {
         assertTrue(((String) d.get("image")).startsWith("data:image/png"));
         Map<?, ?> dq = json(postJson("/api/deconv?layer=2&channel=3", in));
         assertEquals(d.get("image"), dq.get("image"));
+        // without a channel: the channel with the largest activation
+        Map<?, ?> auto = json(postJson("/api/deconv?layer=0", in));
+        Tensor conv = model.get(0).forward(Tensor.of(pixels(4), 1, 1, 12, 12), false);
+        int best = 0;
+        for (int i = 1; i < conv.numel(); i++) if (conv.data()[i] > conv.data()[best]) best = i;
+        assertEquals((double) (best / 100), auto.get("channel"));
+        assertEquals(auto.get("image"), json(postJson("/api/deconv?layer=0&channel=" + best / 100, in)).get("image"));
         Map<?, ?> s = json(postJson("/api/saliency?class=1", in));
         assertEquals(1.0, s.get("class"));
         Map<?, ?> sp = json(postJson("/api/saliency", in));
@@ -203,6 +210,7 @@ class VizServerTest {
         assertError(postJson("/api/deconv", pixelsJson(pixels(1))), 400, "missing \"layer\"");
         assertError(postJson("/api/deconv?layer=0&channel=9", pixelsJson(pixels(1))), 400, "channel 9 outside [0, 4)");
         assertError(postJson("/api/deconv?layer=4&channel=0", pixelsJson(pixels(1))), 400, "cannot project through layer 3");
+        assertError(postJson("/api/deconv?layer=4", pixelsJson(pixels(1))), 400, "cannot project through layer 3");
         assertError(postJson("/api/deconv?layer=x&channel=0", pixelsJson(pixels(1))), 400, "'layer' must be an integer");
         assertError(postJson("/api/deconv", pixelsJson(pixels(1)).replace("{", "{\"layer\": 0.5, \"channel\": 0, ")), 400, "\"layer\" must be an integer");
         assertError(postJson("/api/saliency?class=3", pixelsJson(pixels(1))), 400, "class 3 outside [0, 3)");

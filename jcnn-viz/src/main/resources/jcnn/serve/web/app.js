@@ -150,13 +150,16 @@ async function saliency() {
 
 async function deconv() {
   const layer = $('deconv-layer').value, channel = $('deconv-channel').value;
-  if (layer === '' || channel === '' || !state.drawn) return;
+  if (layer === '' || !state.drawn) return;
   try {
-    const req = inputRequest({ layer: +layer, channel: +channel });
+    const options = { layer: +layer };
+    if (channel !== '') options.channel = +channel;
+    const req = inputRequest(options);
     const r = await api('/api/deconv' + req.query, req.init);
     $('deconv').src = r.image;
     $('deconv-input').src = state.last ? state.last.input : '';
-    $('deconv-caption').textContent = 'reconstruction (activation ' + r.activation.toFixed(3) + ' at ' + r.position.join(', ') + ')';
+    $('deconv-caption').textContent = 'channel ' + r.channel + ': activation ' + r.activation.toFixed(3)
+        + ' at (' + r.position.join(', ') + '), projected down';
   } catch (e) {
     showError(e.message);
   }
@@ -256,7 +259,7 @@ function buildDeconvChoices() {
   const fillChannels = () => {
     const l = state.model.layers[+layerSel.value];
     const sel = $('deconv-channel');
-    sel.innerHTML = '';
+    sel.innerHTML = '<option value="">strongest</option>';
     if (!l) return;
     for (let c = 0; c < l.outputShape[0]; c++) {
       const o = document.createElement('option');
@@ -265,6 +268,7 @@ function buildDeconvChoices() {
       sel.appendChild(o);
     }
   };
+  if (layerSel.options.length) layerSel.selectedIndex = layerSel.options.length - 1; // the deepest: the most telling
   layerSel.onchange = () => { fillChannels(); deconv(); };
   $('deconv-channel').onchange = deconv;
   fillChannels();
