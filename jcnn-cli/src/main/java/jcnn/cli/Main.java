@@ -12,10 +12,12 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jcnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Convolutional neural networks in Java: train, evaluate, inspect and serve CNNs.",
-        subcommands = {SummaryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SummaryCommand.class, BenchCommand.class, VizCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  jcnn train                               SimpleConvNet on the embedded digits",
-                  "  jcnn summary model.jcnn                  layers, shapes and parameter counts"})
+                  "  jcnn summary model.jcnn                  layers, shapes and parameter counts",
+                  "  jcnn viz filters model.jcnn              pictures: filters, maps, deconv, saliency, curves",
+                  "  jcnn serve                               the browser demo (draw a digit, see inside)"})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {

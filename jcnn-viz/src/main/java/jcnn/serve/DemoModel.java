@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import jcnn.data.Augmentation;
 import jcnn.data.Dataset;
@@ -102,11 +101,5 @@ public final class DemoModel {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < v.length; i++) sb.append(i > 0 ? ", " : "").append(v[i]);
         return sb.toString();
-    }
-
-    /** The class names recorded in a model file's info ("classes", comma-separated), or null. */
-    static List<String> classes(ModelFile.Contents c) {
-        String names = c.info("classes");
-        return names == null ? null : List.of(names.split(","));
     }
 }

@@ -16,6 +16,7 @@ import jcnn.viz.FeatureMaps;
 import jcnn.viz.FilterImages;
 import jcnn.viz.ImageInput;
 import jcnn.viz.LayerTrace;
+import jcnn.viz.ModelInfo;
 import jcnn.viz.ModelCopies;
 import jcnn.viz.Png;
 import jcnn.viz.Saliency;
@@ -43,7 +44,7 @@ public final class ModelService {
     private final int[] sampleShape;
     private final List<String> classNames;
     private final Normalize normalize;
-    private final String description;
+    private String description;
     private Saliency saliency;
     private long version;
 
@@ -75,39 +76,9 @@ public final class ModelService {
      * @throws IllegalArgumentException naming the key when one is missing or malformed
      */
     public static ModelService of(ModelFile.Contents c, String description) {
-        String shape = c.info("input-shape");
-        if (shape == null) throw new IllegalArgumentException("the model file does not record its input shape (info 'input-shape')");
-        int[] s = ints(shape, "input-shape");
-        Normalize norm = null;
-        if (c.info("normalize-mean") != null || c.info("normalize-std") != null) {
-            if (c.info("normalize-mean") == null || c.info("normalize-std") == null) {
-                throw new IllegalArgumentException("the model file records only one of normalize-mean and normalize-std");
-            }
-            norm = Normalize.of(floats(c.info("normalize-mean"), "normalize-mean"), floats(c.info("normalize-std"), "normalize-std"));
-        }
-        return new ModelService(c.model(), s, DemoModel.classes(c), norm, description);
-    }
-
-    private static int[] ints(String text, String key) {
-        String[] parts = text.split(",");
-        int[] v = new int[parts.length];
-        try {
-            for (int i = 0; i < v.length; i++) v[i] = Integer.parseInt(parts[i].trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("malformed info '" + key + "': '" + text + "'");
-        }
-        return v;
-    }
-
-    private static float[] floats(String text, String key) {
-        String[] parts = text.split(",");
-        float[] v = new float[parts.length];
-        try {
-            for (int i = 0; i < v.length; i++) v[i] = Float.parseFloat(parts[i].trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("malformed info '" + key + "': '" + text + "'");
-        }
-        return v;
+        ModelInfo info = ModelInfo.of(c);
+        if (info.sampleShape() == null) throw new IllegalArgumentException("the model file does not record its input shape (info 'input-shape')");
+        return new ModelService(c.model(), info.sampleShape(), info.classes(), info.normalize(), description);
     }
 
     /** The normalisation applied to inputs (null: none). */
@@ -312,6 +283,11 @@ public final class ModelService {
         model.loadStateDict(state);
         saliency = null;
         version++;
+    }
+
+    /** Replaces the line about where the model came from (after a training run, say). */
+    public synchronized void setDescription(String text) {
+        this.description = text == null ? "" : text;
     }
 
     /** How many times the weights were replaced. */

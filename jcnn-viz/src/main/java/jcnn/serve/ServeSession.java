@@ -91,7 +91,10 @@ public final class ServeSession implements AutoCloseable {
                 }
             });
             Path saveTo = o.output() != null ? o.output() : o.model() == null ? o.cache() : null;
+            ModelService served = service;
+            String trained = what + ", trained on " + data + (saveTo != null ? " (saved to " + saveTo + ")" : "");
             live = LiveTraining.start(plan.trainer(), plan.train(), service, feed, plan.info(), saveTo, c -> {
+                served.setDescription(describe(trained, c));
                 if (saveTo != null) log.println("jcnn serve: trained model saved to " + saveTo);
             });
         }

@@ -3,6 +3,8 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
+// A transparent pixel: what an empty picture shows (no broken-image icon).
+const BLANK = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 const pad = $('pad');
 const ctx = pad.getContext('2d');
 const state = {
@@ -225,7 +227,8 @@ function showEmpty() {
     row.querySelector('.pct').textContent = '';
     row.classList.remove('best');
   });
-  ['seen', 'saliency', 'deconv', 'deconv-input'].forEach((id) => $(id).removeAttribute('src'));
+  ['seen', 'saliency', 'deconv', 'deconv-input'].forEach((id) => { $(id).src = BLANK; });
+  $('deconv-caption').textContent = 'reconstruction';
 }
 
 async function loadFilters() {
@@ -302,17 +305,21 @@ function showTraining() {
 
 function drawChart(canvas, series, title, yFormat) {
   const g = canvas.getContext('2d');
-  const W = canvas.width, H = canvas.height, L = 46, R = 10, T = 24, B = 26;
+  const W = canvas.width, H = canvas.height, L = 46, R = 12, T = 28, B = 36;
   g.clearRect(0, 0, W, H);
   g.fillStyle = '#e8ecf4';
   g.font = '13px system-ui, sans-serif';
-  g.fillText(title, L, 16);
+  g.fillText(title, L, 17);
   const pts = series.flatMap((s) => s.points);
   if (!pts.length) return;
   const xs = pts.map((p) => p.x), ys = pts.map((p) => p.y);
   const x0 = 0, x1 = Math.max(1, ...xs);
   let y0 = Math.min(...ys), y1 = Math.max(...ys);
-  if (y1 - y0 < 1e-9) { y0 -= 0.5; y1 += 0.5; }
+  if (y1 - y0 < 1e-9) {
+    const pad = Math.max(0.05, Math.abs(y0) * 0.1);
+    y0 -= pad;
+    y1 += pad;
+  }
   const X = (x) => L + (x - x0) / (x1 - x0) * (W - L - R), Y = (y) => H - B - (y - y0) / (y1 - y0) * (H - T - B);
   g.strokeStyle = '#3a4660';
   g.fillStyle = '#8d98ad';
@@ -322,8 +329,8 @@ function drawChart(canvas, series, title, yFormat) {
     g.beginPath(); g.moveTo(L, Y(y)); g.lineTo(W - R, Y(y)); g.stroke();
     g.fillText(yFormat(y), 4, Y(y) + 4);
   }
-  g.fillText('epoch', W - R - 34, H - 6);
-  for (let e = 0; e <= x1; e++) g.fillText(String(e), X(e) - 3, H - 8);
+  g.fillText('epoch', (L + W - R) / 2 - 14, H - 4);
+  for (let e = 0; e <= x1; e++) g.fillText(String(e), X(e) - 3, H - B + 14);
   series.forEach((s, k) => {
     if (!s.points.length) return;
     g.strokeStyle = s.colour;
@@ -333,7 +340,7 @@ function drawChart(canvas, series, title, yFormat) {
     s.points.forEach((p, i) => (i ? g.lineTo(X(p.x), Y(p.y)) : g.moveTo(X(p.x), Y(p.y))));
     g.stroke();
     if (!s.thin) s.points.forEach((p) => { g.beginPath(); g.arc(X(p.x), Y(p.y), 3, 0, 2 * Math.PI); g.fill(); });
-    g.fillText(s.name, L + 8 + k * 90, T + 12);
+    g.fillText(s.name, L + 90 + k * 80, 17);
   });
   g.lineWidth = 1;
 }
@@ -366,10 +373,14 @@ function onBatch(b) {
   redrawCharts();
 }
 
+async function reloadModel() {
+  if (await loadModel()) analyzeSoon(true);
+}
+
 let refreshTimer = null;
 async function onModelChanged() {
   if (!state.model) {
-    if (await loadModel()) analyzeSoon(true);
+    await reloadModel();
     return;
   }
   if (refreshTimer) return;
@@ -397,11 +408,16 @@ function follow() {
   on('start', (p) => { showTraining(); state.plan = p; state.batches = []; $('train-state').textContent = 'training'; });
   on('batch', onBatch);
   on('epoch', (e) => { state.epochs.push(e); redrawCharts(); });
-  on('end', () => { $('train-state').textContent = 'done'; $('train-progress').style.width = '100%'; });
+  on('end', () => {
+    $('train-state').textContent = 'done';
+    $('train-progress').style.width = '100%';
+    setTimeout(reloadModel, 500); // the description now says how well it learned
+  });
   on('failed', (f) => { $('train-state').textContent = 'failed'; $('train-message').textContent = f.message; });
   on('model', onModelChanged);
 }
 
 clearPad();
+showEmpty();
 follow();
 loadModel();
