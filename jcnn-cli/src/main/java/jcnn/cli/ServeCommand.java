@@ -26,6 +26,11 @@ import picocli.CommandLine.Parameters;
                   "  jcnn serve --train --epochs 10               watch the demo network learn",
                   "  jcnn serve --port 0                          any free port (the URL is printed)"})
 final class ServeCommand implements Callable<Integer> {
+    static {
+        // Pictures are drawn off-screen: never look for a display (a stale DISPLAY would make AWT fail).
+        System.setProperty("java.awt.headless", "true");
+    }
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "a model file written by jcnn train (default: the demo network)")
     Path model;
 

@@ -46,6 +46,11 @@ import picocli.CommandLine.Parameters;
                   "  jcnn viz curves runs/simple-mnist10k.jcnn -o curves.png",
                   "  jcnn viz confusion runs/simple-mnist10k.jcnn"})
 final class VizCommand implements Callable<Integer> {
+    static {
+        // Pictures are drawn off-screen: never look for a display (a stale DISPLAY would make AWT fail).
+        System.setProperty("java.awt.headless", "true");
+    }
+
     @Spec
     CommandSpec spec;
 
