@@ -1,5 +1,7 @@
 package jcnn.kernel;
 
+import static jdk.incubator.vector.VectorOperators.ADD;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -41,6 +43,10 @@ final class GemmPanama implements GemmKernel {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (!transA && transB && useDotProducts(m, n, k)) {
+            dotProductsNT(m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         float[][] buf = BUFFERS.get();
@@ -136,21 +142,24 @@ final class GemmPanama implements GemmKernel {
     /** Packs rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) into MR-row panels, k-major, zero-padded. */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int p0, int mc, int kc, float[] dst) {
         for (int ir = 0; ir < mc; ir += MR) {
-            int base = ir * kc;
+            int d = ir * kc;
             int rows = Math.min(MR, mc - ir);
-            if (!transA) {
-                for (int r = 0; r < MR; r++) {
-                    if (r < rows) {
-                        int src = aOff + (i0 + ir + r) * lda + p0;
-                        for (int p = 0; p < kc; p++) dst[base + p * MR + r] = a[src + p];
-                    } else {
-                        for (int p = 0; p < kc; p++) dst[base + p * MR + r] = 0f;
-                    }
+            if (!transA && rows == MR) {
+                // four row streams read in step, one sequential write stream
+                int r0 = aOff + (i0 + ir) * lda + p0, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+                for (int p = 0; p < kc; p++, d += MR) {
+                    dst[d] = a[r0 + p];
+                    dst[d + 1] = a[r1 + p];
+                    dst[d + 2] = a[r2 + p];
+                    dst[d + 3] = a[r3 + p];
+                }
+            } else if (!transA) {
+                for (int p = 0; p < kc; p++, d += MR) {
+                    for (int r = 0; r < MR; r++) dst[d + r] = r < rows ? a[aOff + (i0 + ir + r) * lda + p0 + p] : 0f;
                 }
             } else {
-                for (int p = 0; p < kc; p++) {
+                for (int p = 0; p < kc; p++, d += MR) {
                     int src = aOff + (p0 + p) * lda + i0 + ir;
-                    int d = base + p * MR;
                     for (int r = 0; r < MR; r++) dst[d + r] = r < rows ? a[src + r] : 0f;
                 }
             }
@@ -184,6 +193,86 @@ final class GemmPanama implements GemmKernel {
                 }
             }
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // A·Bᵀ with a small C: dot products, no packing
+    // ---------------------------------------------------------------------------------------------------
+
+    /**
+     * For C = A·Bᵀ both operands are read along their rows, so every C[i][j] is a dot product of two contiguous
+     * rows. When C is small (a convolution's weight gradient: M×K of a few hundred to a few thousand, summed over
+     * thousands of positions) packing would cost as much as the arithmetic; reading the rows in place is faster.
+     */
+    static boolean useDotProducts(int m, int n, int k) {
+        return (long) m * n <= 4096 && k >= 4 * LANES;
+    }
+
+    /** C = A (m×k, rows contiguous) · Bᵀ (B n×k, rows contiguous) + beta·C, as 2×4 blocks of dot products. */
+    static void dotProductsNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+        int i = 0;
+        for (; i + 2 <= m; i += 2) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) dot2x4(k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, beta, c, cOff + i * ldc + j, ldc);
+            for (; j < n; j++) {
+                storeDot(dot1x1(k, a, aOff + i * lda, b, bOff + j * ldb), beta, c, cOff + i * ldc + j);
+                storeDot(dot1x1(k, a, aOff + (i + 1) * lda, b, bOff + j * ldb), beta, c, cOff + (i + 1) * ldc + j);
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < n; j++) storeDot(dot1x1(k, a, aOff + i * lda, b, bOff + j * ldb), beta, c, cOff + i * ldc + j);
+        }
+    }
+
+    /** Eight dot products: rows a0, a0+lda against rows b0 .. b0+3·ldb. */
+    private static void dot2x4(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float beta,
+                               float[] c, int c0, int ldc) {
+        FloatVector s00 = FloatVector.zero(SPECIES), s01 = FloatVector.zero(SPECIES), s02 = FloatVector.zero(SPECIES), s03 = FloatVector.zero(SPECIES);
+        FloatVector s10 = FloatVector.zero(SPECIES), s11 = FloatVector.zero(SPECIES), s12 = FloatVector.zero(SPECIES), s13 = FloatVector.zero(SPECIES);
+        int a1 = a0 + lda, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        int end = SPECIES.loopBound(k);
+        for (int p = 0; p < end; p += LANES) {
+            FloatVector x0 = FloatVector.fromArray(SPECIES, a, a0 + p);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, a, a1 + p);
+            FloatVector y = FloatVector.fromArray(SPECIES, b, b0 + p);
+            s00 = x0.fma(y, s00);
+            s10 = x1.fma(y, s10);
+            y = FloatVector.fromArray(SPECIES, b, b1 + p);
+            s01 = x0.fma(y, s01);
+            s11 = x1.fma(y, s11);
+            y = FloatVector.fromArray(SPECIES, b, b2 + p);
+            s02 = x0.fma(y, s02);
+            s12 = x1.fma(y, s12);
+            y = FloatVector.fromArray(SPECIES, b, b3 + p);
+            s03 = x0.fma(y, s03);
+            s13 = x1.fma(y, s13);
+        }
+        float[] t = {s00.reduceLanes(ADD), s01.reduceLanes(ADD), s02.reduceLanes(ADD), s03.reduceLanes(ADD),
+                     s10.reduceLanes(ADD), s11.reduceLanes(ADD), s12.reduceLanes(ADD), s13.reduceLanes(ADD)};
+        for (int p = end; p < k; p++) {
+            float x0 = a[a0 + p], x1 = a[a1 + p];
+            float y0 = b[b0 + p], y1 = b[b1 + p], y2 = b[b2 + p], y3 = b[b3 + p];
+            t[0] += x0 * y0; t[1] += x0 * y1; t[2] += x0 * y2; t[3] += x0 * y3;
+            t[4] += x1 * y0; t[5] += x1 * y1; t[6] += x1 * y2; t[7] += x1 * y3;
+        }
+        for (int r = 0; r < 2; r++)
+            for (int j = 0; j < 4; j++) storeDot(t[r * 4 + j], beta, c, c0 + r * ldc + j);
+    }
+
+    private static float dot1x1(int k, float[] a, int a0, float[] b, int b0) {
+        FloatVector s = FloatVector.zero(SPECIES);
+        int end = SPECIES.loopBound(k);
+        for (int p = 0; p < end; p += LANES) {
+            s = FloatVector.fromArray(SPECIES, a, a0 + p).fma(FloatVector.fromArray(SPECIES, b, b0 + p), s);
+        }
+        float t = s.reduceLanes(ADD);
+        for (int p = end; p < k; p++) t += a[a0 + p] * b[b0 + p];
+        return t;
+    }
+
+    private static void storeDot(float v, float beta, float[] c, int ci) {
+        c[ci] = beta == 0f ? v : v + beta * c[ci];
     }
 
     private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
