@@ -49,7 +49,8 @@ public final class ServeSession implements AutoCloseable {
     /** Starts serving (and training, when that applies); messages go to {@code log}. */
     public static ServeSession start(Options o, PrintStream log) throws IOException {
         TrainingFeed feed = new TrainingFeed();
-        ModelFile.Contents contents = o.model() != null ? ModelFile.load(o.model()) : DemoModel.cached(o.cache());
+        // The demo network with --train starts afresh; otherwise it is the cached one, when there is one.
+        ModelFile.Contents contents = o.model() != null ? ModelFile.load(o.model()) : o.train() ? null : DemoModel.cached(o.cache());
         boolean trainNow = o.train() || contents == null;
         String what;
         ModelService service;

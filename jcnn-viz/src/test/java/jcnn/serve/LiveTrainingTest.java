@@ -117,6 +117,20 @@ class LiveTrainingTest {
                     HttpResponse.BodyHandlers.ofString()).body());
             assertTrue(((String) m.get("description")).contains("cached in"), (String) m.get("description"));
         }
+        // A model file with --train is trained further, live, and saved to --output, never over itself.
+        byte[] before = Files.readAllBytes(cache);
+        Path more = dir.resolve("more.jcnn");
+        ServeSession.Options further = new ServeSession.Options(cache, "127.0.0.1", 0, true, null, 1, more, VizServer.DEFAULT_MAX_BODY_BYTES,
+                dir.resolve("unused.jcnn"));
+        try (ServeSession s = ServeSession.start(further, System.out)) {
+            assertNotNull(s.training());
+            s.training().join();
+        }
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(cache)), "the served model file is left alone");
+        ModelFile.Contents trained = ModelFile.load(more);
+        assertEquals(1, trained.history().size());
+        assertEquals(c.info("normalize-mean"), trained.info("normalize-mean"), "trained with the model's own normalisation");
+        assertTrue(!Files.exists(dir.resolve("unused.jcnn")));
         // a damaged cache is trained again
         Files.writeString(cache, "not a model");
         assertNull(DemoModel.cached(cache));
