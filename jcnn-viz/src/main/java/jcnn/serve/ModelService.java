@@ -11,6 +11,7 @@ import jcnn.nn.Conv2d;
 import jcnn.nn.Layer;
 import jcnn.nn.Sequential;
 import jcnn.tensor.Tensor;
+import jcnn.viz.Colormap;
 import jcnn.viz.Deconvnet;
 import jcnn.viz.FeatureMaps;
 import jcnn.viz.FilterImages;
@@ -20,6 +21,7 @@ import jcnn.viz.ModelInfo;
 import jcnn.viz.ModelCopies;
 import jcnn.viz.Png;
 import jcnn.viz.Saliency;
+import jcnn.viz.Scaling;
 import jcnn.viz.Style;
 import jcnn.viz.TileGrid;
 
@@ -240,7 +242,7 @@ public final class ModelService {
         int plane = sampleShape[1] * sampleShape[2];
         float[] sum = new float[plane];
         for (int c = 0; c < sampleShape[0]; c++) for (int q = 0; q < plane; q++) sum[q] += rec[c * plane + q];
-        g.drawGrey(0, jcnn.viz.Scaling.SYMMETRIC.apply(sum));
+        g.drawGrey(0, Scaling.SYMMETRIC.apply(sum));
         out.put("image", Png.dataUrl(g.image()));
         return out;
     }
@@ -271,7 +273,7 @@ public final class ModelService {
         if (c < 0 || c >= classes()) throw new IllegalArgumentException("class " + c + " outside [0, " + classes() + ")");
         Tensor map = saliency.map(x, c);
         TileGrid g = new TileGrid(1, sampleShape[1], sampleShape[2], 1, TileGrid.scaleFor(sampleShape[2], 112), 0);
-        g.drawRgb(0, jcnn.viz.Colormap.HOT.apply(jcnn.viz.Scaling.MIN_MAX.apply(map.data())));
+        g.drawRgb(0, Colormap.HOT.apply(Scaling.MIN_MAX.apply(map.data())));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("class", c);
         out.put("image", Png.dataUrl(g.image()));

@@ -23,7 +23,7 @@ import jcnn.viz.ImageInput;
  */
 final class RequestInput {
     /** Images larger than this on either side are refused before they are decoded. */
-    static final int MAX_IMAGE_SIDE = 4096;
+    static final int MAX_IMAGE_SIDE = 2048;
 
     private final Map<String, Object> json;    // null for a raw image body
     private final Map<String, String> query;
