@@ -140,6 +140,10 @@ test('jcnn serve: draw digits in a real browser and read the prediction', { time
   await waitFor('every feature-map layer on the page', async () => (await page.locator('#layers .layer img').count()) === withMaps, 10_000);
   await waitFor('the saliency map', async () => (await page.getAttribute('#saliency', 'src') || '').startsWith('data:image/png'), 10_000);
   await waitFor('the deconvnet projection', async () => (await page.getAttribute('#deconv', 'src') || '').startsWith('data:image/png'), 10_000);
+  // The deconvnet panel: every projectable layer is offered; choosing a channel projects that channel.
+  assert.equal(await page.locator('#deconv-layer option').count(), model.layers.filter((l) => l.deconv).length);
+  await page.selectOption('#deconv-channel', '3');
+  await waitFor('the projection of channel 3', async () => (await page.textContent('#deconv-caption')).startsWith('channel 3:'), 10_000);
   const bestBar = await page.locator('.bar-row.best .label').textContent();
   assert.equal(bestBar, '1', 'the highlighted bar is the predicted class');
   await page.screenshot({ path: path.join(out, 'serve.png'), fullPage: true });

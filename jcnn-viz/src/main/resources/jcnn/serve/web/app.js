@@ -17,6 +17,7 @@ const state = {
   epochs: [],         // training history (per epoch)
   batches: [],        // running loss/accuracy within the run: {x, loss, accuracy}
   plan: null,
+  generation: 0,      // bumped when the pad is cleared: answers about an older drawing are dropped
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -24,6 +25,7 @@ const state = {
 // ---------------------------------------------------------------------------------------------------------
 
 function clearPad() {
+  state.generation++;
   ctx.fillStyle = '#000';
   ctx.fillRect(0, 0, pad.width, pad.height);
   state.drawn = false;
@@ -126,31 +128,37 @@ async function analyze() {
   state.pending = false;
   const details = strokeEnded;
   strokeEnded = false;
+  const generation = state.generation;
   try {
     const req = inputRequest();
     const result = await api('/api/analyze' + req.query, req.init);
+    if (generation !== state.generation) return;
     showError('');
     showAnalysis(result);
-    if (details) await Promise.all([saliency(), deconv()]);
+    if (details) await Promise.all([saliency(generation), deconv(generation)]);
   } catch (e) {
-    showError(e.message);
+    if (generation === state.generation) showError(e.message);
   } finally {
     state.busy = false;
-    if (state.pending) analyze();
+    if (state.pending) {
+      state.pending = false;
+      analyzeSoon();
+    }
   }
 }
 
-async function saliency() {
+async function saliency(generation = state.generation) {
   try {
     const req = inputRequest();
     const r = await api('/api/saliency' + req.query, req.init);
+    if (generation !== state.generation) return;
     $('saliency').src = r.image;
   } catch (e) {
     showError(e.message);
   }
 }
 
-async function deconv() {
+async function deconv(generation = state.generation) {
   const layer = $('deconv-layer').value, channel = $('deconv-channel').value;
   if (layer === '' || !state.drawn) return;
   try {
@@ -158,6 +166,7 @@ async function deconv() {
     if (channel !== '') options.channel = +channel;
     const req = inputRequest(options);
     const r = await api('/api/deconv' + req.query, req.init);
+    if (generation !== state.generation) return;
     $('deconv').src = r.image;
     $('deconv-input').src = state.last ? state.last.input : '';
     $('deconv-caption').textContent = 'channel ' + r.channel + ': activation ' + r.activation.toFixed(3)
@@ -273,7 +282,7 @@ function buildDeconvChoices() {
   };
   if (layerSel.options.length) layerSel.selectedIndex = layerSel.options.length - 1; // the deepest: the most telling
   layerSel.onchange = () => { fillChannels(); deconv(); };
-  $('deconv-channel').onchange = deconv;
+  $('deconv-channel').onchange = () => deconv();
   fillChannels();
   $('deconv-panel').hidden = layerSel.options.length === 0;
 }
