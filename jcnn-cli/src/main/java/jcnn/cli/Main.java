@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jcnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Convolutional neural networks in Java: train, evaluate, inspect and serve CNNs.",
-        subcommands = {SummaryCommand.class, BenchCommand.class, VizCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class,
+                ExportCommand.class, ImportCommand.class, BenchCommand.class, VizCommand.class, ServeCommand.class,
+                CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  jcnn train                               SimpleConvNet on the embedded digits",
                   "  jcnn summary model.jcnn                  layers, shapes and parameter counts",

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import jcnn.io.ModelFile;
 import jcnn.nn.Architecture;
+import jcnn.nn.Models;
+import jcnn.nn.ReLU;
 import jcnn.nn.Sequential;
 
 /** Where a command's model comes from: a model file, or architecture text such as "Conv2d(1, 8, 3), ReLU(), ...". */
@@ -27,6 +29,10 @@ final class ModelSource {
             ModelFile.Contents c = ModelFile.load(p);
             return new Loaded(c.model(), sampleShape(c.info("input-shape"), spec), c);
         }
+        if (Models.NAMES.contains(spec.toLowerCase(java.util.Locale.ROOT))) {
+            int[] mnist = {1, 28, 28};
+            return new Loaded(Models.byName(spec, mnist, 10, c -> new ReLU()), mnist, null);
+        }
         if (spec.contains("(")) {
             try {
                 return new Loaded(Architecture.parseModel(spec), new int[] {1, 28, 28}, null);
@@ -34,7 +40,8 @@ final class ModelSource {
                 throw new Main.UsageException("cannot read the model text: " + e.getMessage());
             }
         }
-        throw new Main.UsageException("no model file '" + spec + "' (give a .jcnn file or architecture text)");
+        throw new Main.UsageException("no model file '" + spec + "' (give a .jcnn file, a built-in model: "
+                + String.join(", ", Models.NAMES) + ", or layer text)");
     }
 
     /** Parses "1, 28, 28". */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import jcnn.data.Augmentation;
 import jcnn.data.Dataset;
@@ -138,7 +139,7 @@ final class TrainCommand implements Callable<Integer> {
     private int fresh(Path out) throws IOException {
         int epochCount = epochs == null ? 25 : epochs;
         checkOptions(epochCount);
-        Supplier<Layer> act = activationSupplier(activation);
+        IntFunction<Layer> act = activationFactory(activation);
         Init initScheme = parse(() -> Init.byName(init), "--init");
         LrSchedule lrSchedule = schedule(schedule, warmup, epochCount);
 
@@ -286,16 +287,16 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Sequential buildModel(Dataset train, Supplier<Layer> act) throws IOException {
+    private Sequential buildModel(Dataset train, IntFunction<Layer> act) throws IOException {
         Path p = Path.of(model);
         if (Files.isRegularFile(p)) return ModelFile.load(p).model();
         if (model.contains("(")) return parse(() -> Architecture.parseModel(model), "--model");
         return Models.byName(model, train.imageShape(), train.numClasses(), act);
     }
 
-    static Supplier<Layer> activationSupplier(String name) {
-        parse(() -> Activations.byName(name), "--activation");
-        return () -> Activations.byName(name);
+    static IntFunction<Layer> activationFactory(String name) {
+        parse(() -> Activations.byName(name, 1), "--activation");
+        return channels -> Activations.byName(name, channels);
     }
 
     static Optimizer optimizer(Sequential net, String name, Double lr, double weightDecay, Double clipNorm) {

@@ -1,7 +1,5 @@
 package jcnn.kernel;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
-
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -248,8 +246,7 @@ final class GemmPanama implements GemmKernel {
             s03 = x0.fma(y, s03);
             s13 = x1.fma(y, s13);
         }
-        float[] t = {s00.reduceLanes(ADD), s01.reduceLanes(ADD), s02.reduceLanes(ADD), s03.reduceLanes(ADD),
-                     s10.reduceLanes(ADD), s11.reduceLanes(ADD), s12.reduceLanes(ADD), s13.reduceLanes(ADD)};
+        float[] t = {sum(s00), sum(s01), sum(s02), sum(s03), sum(s10), sum(s11), sum(s12), sum(s13)};
         for (int p = end; p < k; p++) {
             float x0 = a[a0 + p], x1 = a[a1 + p];
             float y0 = b[b0 + p], y1 = b[b1 + p], y2 = b[b2 + p], y3 = b[b3 + p];
@@ -266,9 +263,20 @@ final class GemmPanama implements GemmKernel {
         for (int p = 0; p < end; p += LANES) {
             s = FloatVector.fromArray(SPECIES, a, a0 + p).fma(FloatVector.fromArray(SPECIES, b, b0 + p), s);
         }
-        float t = s.reduceLanes(ADD);
+        float t = sum(s);
         for (int p = end; p < k; p++) t += a[a0 + p] * b[b0 + p];
         return t;
+    }
+
+    /**
+     * The lanes' sum, added in lane order. Not {@code reduceLanes(ADD)}: its JIT-compiled form adds the lanes as
+     * a tree while its interpreted fallback adds them in order, so the same call could round differently
+     * depending on whether the method had been compiled yet — and results must not depend on timing.
+     */
+    private static float sum(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < LANES; i++) s += v.lane(i);
+        return s;
     }
 
     private static void storeDot(float v, float beta, float[] c, int ci) {

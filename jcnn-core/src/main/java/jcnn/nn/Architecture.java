@@ -46,6 +46,7 @@ public final class Architecture {
         register("BatchNorm1d", s -> batchNorm(new BatchNorm1d(s.intArg(0, "numFeatures")), s));
         register("Dropout", s -> new Dropout(s.has("p") || !s.args().isEmpty() ? s.number(0, "p") : 0.5));
         register("AdaptiveAvgPool2d", s -> new AdaptiveAvgPool2d(s.pair(0, "outputSize")[0], s.pair(0, "outputSize")[1]));
+        jcnn.nn.activation.Activations.registerLayerTypes();
     }
 
     private Architecture() {}

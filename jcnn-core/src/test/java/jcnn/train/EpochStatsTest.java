@@ -30,6 +30,6 @@ class EpochStatsTest {
         assertEquals(0.75, e.classAccuracy(0));
         String r = e.report(java.util.List.of("cat", "dog"));
         assertTrue(r.contains("accuracy 75.00%"), r);
-        assertTrue(r.contains("  cat        3     1"), r);
+        assertTrue(r.contains("  cat       3     1"), r);
     }
 }

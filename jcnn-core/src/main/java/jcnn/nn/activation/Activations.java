@@ -93,6 +93,16 @@ public final class Activations {
     }
 
     /**
+     * A new layer of the named activation for {@code channels} channels: the same as {@link #byName(String)},
+     * except that activations with per-channel parameters (AconC) are made for that many channels.
+     */
+    public static Layer byName(String name, int channels) {
+        Entry e = BY_KEY.get(key(name));
+        if (e != null && e.name().equals("AconC")) return new AconC(channels);
+        return byName(name);
+    }
+
+    /**
      * Registers every activation with {@link Architecture} under its class name, with its options as in its
      * {@code toString()}; types already registered (ReLU) are left as they are. Safe to call more than once.
      */
