@@ -18,8 +18,8 @@ import picocli.CommandLine.Command;
         footerHeading = "%nExamples:%n",
         footer = {"  jcnn train                               SimpleConvNet on the embedded digits",
                   "  jcnn summary model.jcnn                  layers, shapes and parameter counts",
-                  "  jcnn viz filters model.jcnn              pictures: filters, maps, deconv, saliency, curves",
-                  "  jcnn serve                               the browser demo (draw a digit, see inside)"})
+                  "  jcnn viz maps model.jcnn digit.png       feature maps of an image (PNG)",
+                  "  jcnn serve                               the browser demo: draw a digit"})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {

@@ -17,14 +17,15 @@ import picocli.CommandLine.Parameters;
  * a deconvnet projection and the saliency map; with {@code --train}, watch a training run live.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve the browser demo: draw a digit, see the prediction, feature maps, filters, deconvnet and saliency;",
-                       "with --train, follow a training run live. Without MODEL: a small network trained on the embedded digits",
-                       "(on first start, then cached)."},
+        description = {"Serve the browser demo: draw a digit and see the prediction, the feature",
+                       "maps, the filters, a deconvnet projection and the saliency map; with --train,",
+                       "watch a training run live. Without MODEL: a small network trained on the",
+                       "embedded digits (on first start, then cached)."},
         footerHeading = "%nExamples:%n",
-        footer = {"  jcnn serve                                   the demo network (trained on first start)",
+        footer = {"  jcnn serve                            the demo network",
                   "  jcnn serve runs/simple-mnist10k.jcnn --port 9000",
-                  "  jcnn serve --train --epochs 10               watch the demo network learn",
-                  "  jcnn serve --port 0                          any free port (the URL is printed)"})
+                  "  jcnn serve --train --epochs 10        watch the demo network learn",
+                  "  jcnn serve --port 0                   any free port (the URL is printed)"})
 final class ServeCommand implements Callable<Integer> {
     static {
         // Pictures are drawn off-screen: never look for a display (a stale DISPLAY would make AWT fail).
