@@ -101,6 +101,42 @@ def conv_cases(quick):
     return out
 
 
+def models(name):
+    if name == "simple":
+        return nn.Sequential(nn.Conv2d(1, 30, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                             nn.Linear(4320, 100), nn.ReLU(), nn.Linear(100, 10))
+    return nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.Conv2d(32, 32, 3, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(1024, 50), nn.ReLU(), nn.Dropout(0.5), nn.Linear(50, 10), nn.Dropout(0.5))
+
+
+def training_cases(groups):
+    """One training step (forward, loss, backward, Adam) and one inference forward, batches of 100 1x28x28 images."""
+    out = []
+    x = torch.rand(100, 1, 28, 28)
+    y = torch.randint(0, 10, (100,))
+    for title, name in [("SimpleConvNet", "simple"), ("DeepConvNet", "deep")]:
+        net = models(name)
+        if "train" in groups:
+            opt = torch.optim.Adam(net.parameters(), 1e-3)
+            net.train()
+
+            def step():
+                opt.zero_grad(set_to_none=True)
+                F.cross_entropy(net(x), y).backward()
+                opt.step()
+            out.append(("train", f"{title} train (batch 100, Adam)", 100, "images", timed(step)))
+    for title, name in [("SimpleConvNet", "simple"), ("DeepConvNet", "deep")]:
+        net = models(name).eval()
+        if "infer" in groups:
+            def infer():
+                with torch.no_grad():
+                    net(x)
+            out.append(("infer", f"{title} inference (batch 100)", 100, "images", timed(infer)))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, default=1)
@@ -116,6 +152,8 @@ def main():
         results += gemm_cases(args.quick)
     if groups & {"conv", "pool", "deconv"}:
         results += [r for r in conv_cases(args.quick) if r[0] in groups]
+    if groups & {"train", "infer"}:
+        results += training_cases(groups)
     rows = [{"group": g, "name": n, "work": wk, "unit": u, "min": t[0], "median": t[1], "max": t[2]}
             for (g, n, wk, u, t) in results]
     for r in rows:

@@ -64,6 +64,9 @@ final class BenchCommand implements Callable<Integer> {
         List<BenchCase> cases = new ArrayList<>();
         if (chosen.contains("gemm")) cases.addAll(KernelBenchmarks.gemm(quick));
         for (BenchCase c : KernelBenchmarks.conv(quick)) if (chosen.contains(c.group())) cases.add(c);
+        if (chosen.contains("train") || chosen.contains("infer")) {
+            for (BenchCase c : jcnn.bench.TrainingBenchmarks.cases()) if (chosen.contains(c.group())) cases.add(c);
+        }
         Stopwatch watch = quick ? new Stopwatch(0.2, 0.05, 3) : new Stopwatch(0.5, 0.25, 7);
         List<BenchCase.Result> results = new ArrayList<>();
         for (BenchCase c : cases) {

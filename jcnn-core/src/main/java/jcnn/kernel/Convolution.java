@@ -145,12 +145,7 @@ public final class Convolution {
     public static void biasGradient(float[] dy, float[] db, int batch, int channels, int spatial) {
         Arrays.fill(db, 0, channels, 0f);
         for (int n = 0; n < batch; n++) {
-            for (int m = 0; m < channels; m++) {
-                int o = (n * channels + m) * spatial;
-                float s = 0f;
-                for (int i = 0; i < spatial; i++) s += dy[o + i];
-                db[m] += s;
-            }
+            for (int m = 0; m < channels; m++) db[m] += Reductions.sum(dy, (n * channels + m) * spatial, spatial);
         }
     }
 

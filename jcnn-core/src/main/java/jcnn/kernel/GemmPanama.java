@@ -209,23 +209,24 @@ final class GemmPanama implements GemmKernel {
     /** C = A (m×k, rows contiguous) · Bᵀ (B n×k, rows contiguous) + beta·C, as 2×4 blocks of dot products. */
     static void dotProductsNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc) {
+        float[] lanes = LANE_BUFFER.get();
         int i = 0;
         for (; i + 2 <= m; i += 2) {
             int j = 0;
-            for (; j + 4 <= n; j += 4) dot2x4(k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, beta, c, cOff + i * ldc + j, ldc);
+            for (; j + 4 <= n; j += 4) dot2x4(k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, beta, c, cOff + i * ldc + j, ldc, lanes);
             for (; j < n; j++) {
-                storeDot(dot1x1(k, a, aOff + i * lda, b, bOff + j * ldb), beta, c, cOff + i * ldc + j);
-                storeDot(dot1x1(k, a, aOff + (i + 1) * lda, b, bOff + j * ldb), beta, c, cOff + (i + 1) * ldc + j);
+                storeDot(dot1x1(k, a, aOff + i * lda, b, bOff + j * ldb, lanes), beta, c, cOff + i * ldc + j);
+                storeDot(dot1x1(k, a, aOff + (i + 1) * lda, b, bOff + j * ldb, lanes), beta, c, cOff + (i + 1) * ldc + j);
             }
         }
         for (; i < m; i++) {
-            for (int j = 0; j < n; j++) storeDot(dot1x1(k, a, aOff + i * lda, b, bOff + j * ldb), beta, c, cOff + i * ldc + j);
+            for (int j = 0; j < n; j++) storeDot(dot1x1(k, a, aOff + i * lda, b, bOff + j * ldb, lanes), beta, c, cOff + i * ldc + j);
         }
     }
 
     /** Eight dot products: rows a0, a0+lda against rows b0 .. b0+3·ldb. */
     private static void dot2x4(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float beta,
-                               float[] c, int c0, int ldc) {
+                               float[] c, int c0, int ldc, float[] lanes) {
         FloatVector s00 = FloatVector.zero(SPECIES), s01 = FloatVector.zero(SPECIES), s02 = FloatVector.zero(SPECIES), s03 = FloatVector.zero(SPECIES);
         FloatVector s10 = FloatVector.zero(SPECIES), s11 = FloatVector.zero(SPECIES), s12 = FloatVector.zero(SPECIES), s13 = FloatVector.zero(SPECIES);
         int a1 = a0 + lda, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
@@ -246,24 +247,37 @@ final class GemmPanama implements GemmKernel {
             s03 = x0.fma(y, s03);
             s13 = x1.fma(y, s13);
         }
-        float[] t = {sum(s00), sum(s01), sum(s02), sum(s03), sum(s10), sum(s11), sum(s12), sum(s13)};
+        float t0 = sum(s00, lanes), t1 = sum(s01, lanes), t2 = sum(s02, lanes), t3 = sum(s03, lanes);
+        float t4 = sum(s10, lanes), t5 = sum(s11, lanes), t6 = sum(s12, lanes), t7 = sum(s13, lanes);
         for (int p = end; p < k; p++) {
             float x0 = a[a0 + p], x1 = a[a1 + p];
             float y0 = b[b0 + p], y1 = b[b1 + p], y2 = b[b2 + p], y3 = b[b3 + p];
-            t[0] += x0 * y0; t[1] += x0 * y1; t[2] += x0 * y2; t[3] += x0 * y3;
-            t[4] += x1 * y0; t[5] += x1 * y1; t[6] += x1 * y2; t[7] += x1 * y3;
+            t0 += x0 * y0;
+            t1 += x0 * y1;
+            t2 += x0 * y2;
+            t3 += x0 * y3;
+            t4 += x1 * y0;
+            t5 += x1 * y1;
+            t6 += x1 * y2;
+            t7 += x1 * y3;
         }
-        for (int r = 0; r < 2; r++)
-            for (int j = 0; j < 4; j++) storeDot(t[r * 4 + j], beta, c, c0 + r * ldc + j);
+        storeDot(t0, beta, c, c0);
+        storeDot(t1, beta, c, c0 + 1);
+        storeDot(t2, beta, c, c0 + 2);
+        storeDot(t3, beta, c, c0 + 3);
+        storeDot(t4, beta, c, c0 + ldc);
+        storeDot(t5, beta, c, c0 + ldc + 1);
+        storeDot(t6, beta, c, c0 + ldc + 2);
+        storeDot(t7, beta, c, c0 + ldc + 3);
     }
 
-    private static float dot1x1(int k, float[] a, int a0, float[] b, int b0) {
+    private static float dot1x1(int k, float[] a, int a0, float[] b, int b0, float[] lanes) {
         FloatVector s = FloatVector.zero(SPECIES);
         int end = SPECIES.loopBound(k);
         for (int p = 0; p < end; p += LANES) {
             s = FloatVector.fromArray(SPECIES, a, a0 + p).fma(FloatVector.fromArray(SPECIES, b, b0 + p), s);
         }
-        float t = sum(s);
+        float t = sum(s, lanes);
         for (int p = end; p < k; p++) t += a[a0 + p] * b[b0 + p];
         return t;
     }
@@ -273,11 +287,14 @@ final class GemmPanama implements GemmKernel {
      * a tree while its interpreted fallback adds them in order, so the same call could round differently
      * depending on whether the method had been compiled yet — and results must not depend on timing.
      */
-    private static float sum(FloatVector v) {
+    private static float sum(FloatVector v, float[] t) {
+        v.intoArray(t, 0);
         float s = 0f;
-        for (int i = 0; i < LANES; i++) s += v.lane(i);
+        for (int i = 0; i < LANES; i++) s += t[i];
         return s;
     }
+
+    private static final ThreadLocal<float[]> LANE_BUFFER = ThreadLocal.withInitial(() -> new float[LANES]);
 
     private static void storeDot(float v, float beta, float[] c, int ci) {
         c[ci] = beta == 0f ? v : v + beta * c[ci];

@@ -39,51 +39,63 @@ public final class Pooling {
 
     /** y = max over each window, argmax = where it was; planes in parallel. {@code argmax} may be null. */
     public static void maxPoolForward(ConvGeometry g, float[] x, float[] y, int[] argmax, int planes) {
-        final int H = g.height(), W = g.width(), OH = g.outH(), OW = g.outW();
+        final int HW = g.height() * g.width(), P = g.outH() * g.outW();
+        final boolean twoByTwo = g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2
+                && g.padTop() == 0 && g.padLeft() == 0 && g.dilationH() == 1 && g.dilationW() == 1
+                && 2 * g.outH() <= g.height() && 2 * g.outW() <= g.width(); // no partial window (ceil mode)
+        // Per-plane calls keep the loops in small, often-called methods that the JIT compiles fully.
         Parallel.forRange(planes, (p0, p1, chunk) -> {
             for (int plane = p0; plane < p1; plane++) {
-                int xo = plane * H * W, yo = plane * OH * OW;
-                for (int oh = 0; oh < OH; oh++) {
-                    int hs = oh * g.strideH() - g.padTop();
-                    for (int ow = 0; ow < OW; ow++) {
-                        int ws = ow * g.strideW() - g.padLeft();
-                        float best = Float.NEGATIVE_INFINITY;
-                        int at = -1;
-                        for (int ki = 0; ki < g.kernelH(); ki++) {
-                            int ih = hs + ki * g.dilationH();
-                            if (ih < 0 || ih >= H) continue;
-                            int row = ih * W;
-                            for (int kj = 0; kj < g.kernelW(); kj++) {
-                                int iw = ws + kj * g.dilationW();
-                                if (iw < 0 || iw >= W) continue;
-                                float v = x[xo + row + iw];
-                                if (v > best || v != v) {
-                                    best = v;
-                                    at = row + iw;
-                                }
-                            }
-                        }
-                        y[yo + oh * OW + ow] = best;
-                        if (argmax != null) argmax[yo + oh * OW + ow] = at;
-                    }
-                }
+                if (twoByTwo) Elementwise.maxPool2x2(x, plane * HW, g.width(), y, argmax, plane * P, g.outH(), g.outW());
+                else maxPoolPlane(g, x, plane * HW, y, argmax, plane * P);
             }
         });
+    }
+
+    /** One plane, any window. Ties keep the first position in scan order; NaN wins. */
+    static void maxPoolPlane(ConvGeometry g, float[] x, int xo, float[] y, int[] argmax, int yo) {
+        final int H = g.height(), W = g.width(), OH = g.outH(), OW = g.outW();
+        final int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), sw = g.strideW(), dh = g.dilationH(), dw = g.dilationW();
+        for (int oh = 0; oh < OH; oh++) {
+            int hs = oh * sh - g.padTop();
+            for (int ow = 0; ow < OW; ow++) {
+                int ws = ow * sw - g.padLeft();
+                float best = Float.NEGATIVE_INFINITY;
+                int at = -1;
+                for (int ki = 0; ki < kh; ki++) {
+                    int ih = hs + ki * dh;
+                    if (ih < 0 || ih >= H) continue;
+                    int row = ih * W;
+                    for (int kj = 0; kj < kw; kj++) {
+                        int iw = ws + kj * dw;
+                        if (iw < 0 || iw >= W) continue;
+                        float v = x[xo + row + iw];
+                        if (v > best || v != v) {
+                            best = v;
+                            at = row + iw;
+                        }
+                    }
+                }
+                y[yo + oh * OW + ow] = best;
+                if (argmax != null) argmax[yo + oh * OW + ow] = at;
+            }
+        }
     }
 
     /** dx = 0, then dx[argmax] += dy for every output (overlapping windows add up); planes in parallel. */
     public static void maxPoolBackward(ConvGeometry g, float[] dy, int[] argmax, float[] dx, int planes) {
         final int HW = g.height() * g.width(), P = g.outH() * g.outW();
         Parallel.forRange(planes, (p0, p1, chunk) -> {
-            Arrays.fill(dx, p0 * HW, p1 * HW, 0f);
-            for (int plane = p0; plane < p1; plane++) {
-                int xo = plane * HW, yo = plane * P;
-                for (int q = 0; q < P; q++) {
-                    int at = argmax[yo + q];
-                    if (at >= 0) dx[xo + at] += dy[yo + q];
-                }
-            }
+            for (int plane = p0; plane < p1; plane++) scatterPlane(dy, argmax, plane * P, P, dx, plane * HW, HW);
         });
+    }
+
+    private static void scatterPlane(float[] dy, int[] argmax, int yo, int P, float[] dx, int xo, int HW) {
+        Arrays.fill(dx, xo, xo + HW, 0f);
+        for (int q = 0; q < P; q++) {
+            int at = argmax[yo + q];
+            if (at >= 0) dx[xo + at] += dy[yo + q];
+        }
     }
 
     /**

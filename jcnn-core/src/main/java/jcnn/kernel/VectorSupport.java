@@ -11,10 +11,12 @@ package jcnn.kernel;
  */
 final class VectorSupport {
     static final GemmKernel GEMM;
+    static final ElementwiseKernel ELEMENTWISE;
     static final String DESCRIPTION;
 
     static {
         GemmKernel gemm = new GemmReference();
+        ElementwiseKernel elementwise = new ElementwiseKernel.Scalar();
         String description;
         String setting = System.getProperty("jcnn.vector", "auto").trim().toLowerCase(java.util.Locale.ROOT);
         if (setting.equals("false") || setting.equals("scalar")) {
@@ -25,6 +27,7 @@ final class VectorSupport {
         } else {
             try {
                 gemm = (GemmKernel) Class.forName("jcnn.kernel.GemmPanama").getDeclaredConstructor().newInstance();
+                elementwise = (ElementwiseKernel) Class.forName("jcnn.kernel.PanamaElementwise").getDeclaredConstructor().newInstance();
                 description = "Vector API, " + Class.forName("jcnn.kernel.GemmPanama").getDeclaredField("LANES").getInt(null)
                         + " float lanes";
             } catch (ReflectiveOperationException | LinkageError e) {
@@ -33,6 +36,7 @@ final class VectorSupport {
             }
         }
         GEMM = gemm;
+        ELEMENTWISE = elementwise;
         DESCRIPTION = description;
     }
 

@@ -1,5 +1,6 @@
 package jcnn.nn;
 
+import jcnn.kernel.Elementwise;
 import jcnn.nn.activation.ElementwiseActivation;
 
 /**
@@ -14,13 +15,13 @@ public final class ReLU extends ElementwiseActivation {
 
     @Override
     protected void values(float[] x, float[] y, int from, int to) {
-        for (int i = from; i < to; i++) y[i] = Math.max(x[i], 0f);
+        Elementwise.reluForward(x, y, from, to);
     }
 
     @Override
     protected void gradients(float[] x, float[] y, float[] dy, float[] dx, int from, int to) {
         // y > 0 exactly where x > 0, so the output serves as the mask.
-        for (int i = from; i < to; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+        Elementwise.reluBackward(y, dy, dx, from, to);
     }
 
     @Override

@@ -24,6 +24,14 @@ public abstract class ElementwiseActivation extends Layer {
     /** Below this many elements a loop runs on the caller's thread only. */
     static final int PARALLEL_MIN = 1 << 15;
 
+    /**
+     * The loops are called on blocks of at most this many elements. A loop called once per batch over a whole
+     * tensor would only ever run as on-stack-replacement code, which the JIT optimises far less (measured: ReLU's
+     * backward 5× slower); called per block, {@link #values} and {@link #gradients} are hot methods that get
+     * fully compiled and vectorised.
+     */
+    static final int BLOCK = 4096;
+
     private Tensor input;
     private Tensor output;
     private Tensor gradInput;
@@ -46,8 +54,8 @@ public abstract class ElementwiseActivation extends Layer {
     public final Tensor forward(Tensor x, boolean training) {
         output = Tensor.reuse(output, x.shape());
         float[] in = x.data(), out = output.data();
-        if (in.length < PARALLEL_MIN) values(in, out, 0, in.length);
-        else Parallel.forRange(in.length, (start, end, chunk) -> values(in, out, start, end));
+        if (in.length < PARALLEL_MIN) valuesInBlocks(in, out, 0, in.length);
+        else Parallel.forRange(in.length, (start, end, chunk) -> valuesInBlocks(in, out, start, end));
         input = training ? x : null;
         return output;
     }
@@ -58,9 +66,17 @@ public abstract class ElementwiseActivation extends Layer {
         if (!isInputGradRequired()) return null;
         gradInput = Tensor.reuse(gradInput, dy.shape());
         float[] x = input.data(), y = output.data(), g = dy.data(), dx = gradInput.data();
-        if (g.length < PARALLEL_MIN) gradients(x, y, g, dx, 0, g.length);
-        else Parallel.forRange(g.length, (start, end, chunk) -> gradients(x, y, g, dx, start, end));
+        if (g.length < PARALLEL_MIN) gradientsInBlocks(x, y, g, dx, 0, g.length);
+        else Parallel.forRange(g.length, (start, end, chunk) -> gradientsInBlocks(x, y, g, dx, start, end));
         return gradInput;
+    }
+
+    private void valuesInBlocks(float[] x, float[] y, int from, int to) {
+        for (int b = from; b < to; b += BLOCK) values(x, y, b, Math.min(b + BLOCK, to));
+    }
+
+    private void gradientsInBlocks(float[] x, float[] y, float[] dy, float[] dx, int from, int to) {
+        for (int b = from; b < to; b += BLOCK) gradients(x, y, dy, dx, b, Math.min(b + BLOCK, to));
     }
 
     /** The class name with empty parentheses; activations with options override this. */

@@ -1,0 +1,40 @@
+package jcnn.kernel;
+
+/**
+ * Entry points of the elementwise kernels (see {@link ElementwiseKernel}): the Vector API versions when
+ * available, else the scalar ones. Ranges are [from, to).
+ */
+public final class Elementwise {
+    private static final ElementwiseKernel FAST = VectorSupport.ELEMENTWISE;
+    private static final ElementwiseKernel REFERENCE = new ElementwiseKernel.Scalar();
+
+    private Elementwise() {}
+
+    public static void reluForward(float[] x, float[] y, int from, int to) {
+        FAST.reluForward(x, y, from, to);
+    }
+
+    public static void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
+        FAST.reluBackward(y, dy, dx, from, to);
+    }
+
+    /** One plane of 2×2 stride-2 max pooling; see {@link ElementwiseKernel#maxPool2x2}. */
+    public static void maxPool2x2(float[] x, int xo, int W, float[] y, int[] argmax, int yo, int OH, int OW) {
+        FAST.maxPool2x2(x, xo, W, y, argmax, yo, OH, OW);
+    }
+
+    /** The scalar reference of {@link #maxPool2x2}, for tests. */
+    public static void maxPool2x2Reference(float[] x, int xo, int W, float[] y, int[] argmax, int yo, int OH, int OW) {
+        REFERENCE.maxPool2x2(x, xo, W, y, argmax, yo, OH, OW);
+    }
+
+    /** The scalar reference of {@link #reluForward}, for tests. */
+    public static void reluForwardReference(float[] x, float[] y, int from, int to) {
+        REFERENCE.reluForward(x, y, from, to);
+    }
+
+    /** The scalar reference of {@link #reluBackward}, for tests. */
+    public static void reluBackwardReference(float[] y, float[] dy, float[] dx, int from, int to) {
+        REFERENCE.reluBackward(y, dy, dx, from, to);
+    }
+}

@@ -1,0 +1,59 @@
+package jcnn.kernel;
+
+/**
+ * The elementwise and pooling loops that dominate small CNNs (SimpleConvNet spends more time in ReLU and
+ * 2×2 max pooling than in its convolution unless these are vectorised). Two implementations: {@link Scalar},
+ * the reference, and {@code PanamaElementwise}, chosen by {@link VectorSupport}.
+ */
+interface ElementwiseKernel {
+
+    /** y[i] = max(x[i], 0) for i in [from, to); NaN stays NaN. */
+    void reluForward(float[] x, float[] y, int from, int to);
+
+    /** dx[i] = y[i] &gt; 0 ? dy[i] : 0 for i in [from, to), where y is ReLU's output. */
+    void reluBackward(float[] y, float[] dy, float[] dx, int from, int to);
+
+    /**
+     * One plane of 2×2, stride-2, unpadded max pooling: x (H × W at xo) → y (OH × OW at yo), argmax (may be
+     * null) the flat position ih·W + iw of each maximum. Ties keep the first position in scan order; a NaN wins
+     * (the last NaN of the window, as PyTorch).
+     */
+    void maxPool2x2(float[] x, int xo, int W, float[] y, int[] argmax, int yo, int OH, int OW);
+
+    /** The plain loops: the definition the vector version is tested against, and the fallback. */
+    final class Scalar implements ElementwiseKernel {
+        @Override
+        public void reluForward(float[] x, float[] y, int from, int to) {
+            for (int i = from; i < to; i++) y[i] = Math.max(x[i], 0f);
+        }
+
+        @Override
+        public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
+            for (int i = from; i < to; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+        }
+
+        @Override
+        public void maxPool2x2(float[] x, int xo, int W, float[] y, int[] argmax, int yo, int OH, int OW) {
+            for (int oh = 0; oh < OH; oh++) {
+                for (int ow = 0; ow < OW; ow++) maxPool2x2At(x, xo, W, y, argmax, yo, OW, oh, ow);
+            }
+        }
+
+        /** One output of 2×2 pooling, in scan order: (0,0), (0,1), (1,0), (1,1). */
+        static void maxPool2x2At(float[] x, int xo, int W, float[] y, int[] argmax, int yo, int OW, int oh, int ow) {
+            int top = 2 * oh * W + 2 * ow;
+            float best = x[xo + top];
+            int at = top;
+            for (int k = 1; k < 4; k++) {
+                int o = (k >> 1) * W + (k & 1);
+                float v = x[xo + top + o];
+                if (v > best || v != v) {
+                    best = v;
+                    at = top + o;
+                }
+            }
+            y[yo + oh * OW + ow] = best;
+            if (argmax != null) argmax[yo + oh * OW + ow] = at;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package jcnn.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The vector kernels against their scalar references, on awkward sizes, with ties, signed zeros and NaNs. */
+class ElementwiseTest {
+
+    static float[] awkward(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            int kind = r.nextInt(20);
+            x[i] = switch (kind) {
+                case 0 -> Float.NaN;
+                case 1 -> -0.0f;
+                case 2 -> 0.0f;
+                case 3, 4 -> 0.5f; // ties
+                default -> (float) (r.nextDouble() * 2 - 1);
+            };
+        }
+        return x;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4, 6, 7, 8, 9, 13, 16, 31, 64, 100, 4098})
+    void reluMatchesReference(int n) {
+        float[] x = awkward(n + 3, n);
+        float[] y = new float[n + 3], yRef = new float[n + 3];
+        Elementwise.reluForward(x, y, 3, n + 3);
+        Elementwise.reluForwardReference(x, yRef, 3, n + 3);
+        assertArrayEquals(yRef, y);
+        float[] dy = awkward(n + 3, n + 1), dx = new float[n + 3], dxRef = new float[n + 3];
+        Elementwise.reluBackward(y, dy, dx, 3, n + 3);
+        Elementwise.reluBackwardReference(y, dy, dxRef, 3, n + 3);
+        assertArrayEquals(dxRef, dx);
+    }
+
+    /** Plane widths around the vector length, odd heights and widths (the last row/column is not pooled). */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4, 5, 14, 15, 16, 17, 24, 31, 32, 33, 48, 58})
+    void maxPool2x2MatchesReference(int w) {
+        int h = w / 2 + 3, oh = h / 2, ow = w / 2;
+        float[] x = awkward(2 + h * w, w);
+        float[] y = new float[1 + oh * ow], yRef = new float[1 + oh * ow];
+        int[] at = new int[1 + oh * ow], atRef = new int[1 + oh * ow];
+        Elementwise.maxPool2x2(x, 2, w, y, at, 1, oh, ow);
+        Elementwise.maxPool2x2Reference(x, 2, w, yRef, atRef, 1, oh, ow);
+        assertArrayEquals(yRef, y);
+        assertArrayEquals(atRef, at);
+        float[] y2 = new float[1 + oh * ow];
+        Elementwise.maxPool2x2(x, 2, w, y2, null, 1, oh, ow);
+        assertArrayEquals(yRef, y2, "without indices");
+    }
+}
