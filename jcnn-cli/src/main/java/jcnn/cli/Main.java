@@ -13,10 +13,13 @@ import picocli.CommandLine.Command;
 @Command(name = "jcnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Convolutional neural networks in Java: train, evaluate, inspect and serve CNNs.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class,
-                ExportCommand.class, ImportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                ExportCommand.class, ImportCommand.class, BenchCommand.class, VizCommand.class, ServeCommand.class,
+                CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  jcnn train                               SimpleConvNet on the embedded digits",
-                  "  jcnn summary model.jcnn                  layers, shapes and parameter counts"})
+                  "  jcnn summary model.jcnn                  layers, shapes and parameter counts",
+                  "  jcnn viz maps model.jcnn digit.png       feature maps of an image (PNG)",
+                  "  jcnn serve                               the browser demo: draw a digit"})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
