@@ -24,6 +24,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--train-split", description = "evaluate on the training split instead of the test split")
     boolean trainSplit;
 
+    @Option(names = "--confusion", paramLabel = "FILE.png", description = "also draw the confusion matrix as a heat map")
+    Path confusion;
+
     @Override
     public Integer call() throws Exception {
         TrainedModel m = TrainedModel.load(model);
@@ -33,6 +36,10 @@ final class EvalCommand implements Callable<Integer> {
         Evaluation e = Trainer.evaluate(m.model(), set, m.normalize(), 200);
         System.out.printf("%s on %s (%s split):%n", model, set.name(), trainSplit ? "train" : "test");
         System.out.print(e.report(m.classes()));
+        if (confusion != null) {
+            jcnn.viz.ConfusionChart.write(confusion, e, m.classes());
+            System.out.println("confusion matrix: " + confusion);
+        }
         return 0;
     }
 }

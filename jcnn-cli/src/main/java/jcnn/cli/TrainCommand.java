@@ -47,6 +47,11 @@ import picocli.CommandLine.Option;
                   "  jcnn train --model \"Conv2d(1, 8, 3), ReLU(), MaxPool2d(2), Flatten(), Linear(1352, 10)\"",
                   "  jcnn train --output run.jcnn --resume              continue an interrupted run"})
 final class TrainCommand implements Callable<Integer> {
+    /**
+     * The validation split does not move with --seed: runs that differ in seed (or in anything else) are
+     * compared on the same held-out images.
+     */
+    static final long SPLIT_SEED = 0;
 
     @Option(names = "--model", paramLabel = "MODEL", description = "simple (default), deep, lenet5, bn, a model file, or layer text")
     String model = "simple";
@@ -114,6 +119,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
+    @Option(names = "--no-plot", description = "do not write the training-curves picture next to the model file")
+    boolean noPlot;
+
     @Option(names = "--list", description = "list the models, activations, optimizers and schedules, then exit")
     boolean list;
 
@@ -148,7 +156,7 @@ final class TrainCommand implements Callable<Integer> {
         String monitorName = "test";
         if (validation > 0) {
             if (validation >= train.size()) throw new Main.UsageException("--validation " + validation + " leaves no training images (the set has " + train.size() + ")");
-            Dataset.Split split = train.split(train.size() - validation, seed);
+            Dataset.Split split = train.split(train.size() - validation, SPLIT_SEED);
             train = split.first();
             monitor = split.second();
             monitorName = "validation";
@@ -218,7 +226,7 @@ final class TrainCommand implements Callable<Integer> {
 
         Dataset train = Datasets.load(data, true), test = Datasets.load(data, false), monitor = test;
         if (validation > 0) {
-            Dataset.Split split = train.split(train.size() - validation, seed);
+            Dataset.Split split = train.split(train.size() - validation, SPLIT_SEED);
             train = split.first();
             monitor = split.second();
         }
@@ -260,6 +268,11 @@ final class TrainCommand implements Callable<Integer> {
                 trainer.history().stream().map(EpochStats::toLine).toList(), trainer.optimizer().state()));
         System.out.printf(Locale.ROOT, "test accuracy: %.2f%% (loss %.4f) on %d images after %d epochs, %.1f min; model: %s%n",
                 100 * result.accuracy(), result.loss(), test.size(), trainer.history().size(), minutes, out);
+        if (!noPlot) {
+            Path curves = siblingWithSuffix(out, "-curves.png");
+            jcnn.viz.TrainingCurves.write(curves, trainer.history());
+            System.out.println("training curves: " + curves);
+        }
         return 0;
     }
 
@@ -328,6 +341,12 @@ final class TrainCommand implements Callable<Integer> {
         String name = Path.of(s).getFileName() == null ? s : Path.of(s).getFileName().toString();
         if (s.contains("(")) name = "custom";
         return name.replaceAll("\\.jcnn$", "").replaceAll("[^A-Za-z0-9_-]", "");
+    }
+
+    /** {@code runs/a.jcnn} → {@code runs/a<suffix>}. */
+    static Path siblingWithSuffix(Path file, String suffix) {
+        String name = file.getFileName().toString().replaceAll("\\.jcnn$", "");
+        return file.resolveSibling(name + suffix);
     }
 
     static String join(int[] v) {
