@@ -18,9 +18,15 @@ import java.util.Arrays;
  * (col2im of Wᵀ·dy performs the flipped-kernel, zero-padded, stride-dilated convolution), so
  * {@code ConvTranspose2d} runs on this same class with the roles of forward and backwardData swapped.
  *
- * <p>Parallelism: images are split over {@link Parallel} threads, each with its own column buffer; the weight
- * gradient is summed per thread and the partial sums added in thread order, so results depend on the thread
- * count only. With fewer images than threads, the images run in turn and each GEMM is parallel instead.
+ * <p>Two implementations of the same products. With the Vector API the {@link ConvDriver} runs them: the weight is
+ * packed once per call for every image and thread, im2col writes straight into the GEMM's panels (no column
+ * matrix), the bias is added as output tiles are stored, and the weight gradient is one accumulation over all
+ * images. Without it (and for batches smaller than the thread count, where the GEMM itself is parallelised) each
+ * image goes through im2col into a column buffer and plain {@link Gemm} calls — the textbook path, which the tests
+ * compare with the driver's.
+ *
+ * <p>Parallelism: images are split over {@link Parallel} threads, each with its own buffers; the weight gradient
+ * is summed per thread and the partial sums added in thread order, so results depend on the thread count only.
  */
 public final class Convolution {
     private final ConvGeometry g;
@@ -29,8 +35,18 @@ public final class Convolution {
     private final int mg;      // output channels per group
     private final int kg;      // rows of the column matrix, per group
     private final int p;       // output positions per image
-    private float[][] colBuffers = new float[0][];
+    private final ConvDriver driver;
+    private Scratch[] scratch = new Scratch[0];
     private float[][] dwPartials = new float[0][];
+    private float[][] packedW = new float[0][];
+
+    /** Per-thread buffers. */
+    private static final class Scratch {
+        float[] col = new float[0];
+        float[] packB = new float[0];
+        float[] packA = new float[0];
+        float[] row = new float[0];
+    }
 
     /**
      * @param perGroup    geometry of one group: its {@code channels} is C / groups
@@ -38,6 +54,11 @@ public final class Convolution {
      * @param outChannels M, the number of output channels (all groups)
      */
     public Convolution(ConvGeometry perGroup, int groups, int outChannels) {
+        this(perGroup, groups, outChannels, true);
+    }
+
+    /** As above; {@code useDriver = false} forces the plain per-image GEMM path (for tests and comparisons). */
+    Convolution(ConvGeometry perGroup, int groups, int outChannels, boolean useDriver) {
         if (groups < 1 || outChannels % groups != 0) {
             throw new IllegalArgumentException("out channels " + outChannels + " not divisible by groups " + groups);
         }
@@ -47,6 +68,7 @@ public final class Convolution {
         this.mg = outChannels / groups;
         this.kg = perGroup.colRows();
         this.p = perGroup.colCols();
+        this.driver = useDriver ? VectorSupport.CONV : null;
     }
 
     public ConvGeometry geometry() {
@@ -63,11 +85,40 @@ public final class Convolution {
         return outChannels * p;
     }
 
+    private boolean useDriver(int batch) {
+        return driver != null && batch >= Parallel.threads();
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Forward
+    // ---------------------------------------------------------------------------------------------------
+
     /** y = conv(x, w) + bias for {@code batch} images; y is overwritten. {@code bias} may be null. */
     public void forward(float[] x, float[] w, float[] bias, float[] y, int batch) {
+        if (useDriver(batch)) {
+            packWeights(w, false);
+            Parallel.forRange(batch, (n0, n1, chunk) -> {
+                Scratch s = scratch(chunk, driver.packedBSize(p), 0, 0);
+                float[] col = columnBuffer(chunk);
+                for (int gi = 0; gi < groups; gi++) {
+                    int xg = gi * g.inputSize();
+                    // im2col once per image (at its first block), then panels are cut from the column matrix
+                    PanelSource cols = (n, r0, kc, dst) -> {
+                        if (g.isPointwise()) {
+                            driver.packRows(x, n * inputSize() + xg, p, r0, kc, p, dst);
+                            return;
+                        }
+                        if (r0 == 0) Im2col.im2col(g, x, n * inputSize() + xg, col, 0);
+                        driver.packRows(col, 0, p, r0, kc, p, dst);
+                    };
+                    driver.multiply(packedW[gi], mg, kg, p, cols, n0, n1, y, gi * mg * p, outputSize(), bias, gi * mg, s.packB);
+                }
+            });
+            return;
+        }
         boolean parallelGemm = batch < Parallel.threads();
         Parallel.forRange(parallelGemm ? 1 : batch, (n0, n1, chunk) -> {
-            float[] col = colBuffer(chunk);
+            float[] col = columnBuffer(chunk);
             for (int n = parallelGemm ? 0 : n0; n < (parallelGemm ? batch : n1); n++) {
                 for (int gi = 0; gi < groups; gi++) {
                     int xo = n * inputSize() + gi * g.inputSize();
@@ -90,11 +141,36 @@ public final class Convolution {
         });
     }
 
+    // ---------------------------------------------------------------------------------------------------
+    // Input gradient
+    // ---------------------------------------------------------------------------------------------------
+
     /** dx = the input gradient of the convolution for output gradient dy; dx is overwritten. */
     public void backwardData(float[] dy, float[] w, float[] dx, int batch) {
+        if (useDriver(batch)) {
+            packWeights(w, true);
+            Parallel.forRange(batch, (n0, n1, chunk) -> {
+                Scratch s = scratch(chunk, driver.packedBSize(p), 0, 0);
+                s.col = grow(s.col, g.isPointwise() ? 0 : kg * p);
+                for (int n = n0; n < n1; n++) {
+                    for (int gi = 0; gi < groups; gi++) {
+                        int xo = n * inputSize() + gi * g.inputSize();
+                        int yo = gi * mg * p;
+                        PanelSource rows = (img, r0, kc, dst) -> driver.packRows(dy, img * outputSize() + yo, p, r0, kc, p, dst);
+                        if (g.isPointwise()) {
+                            driver.multiply(packedW[gi], kg, mg, p, rows, n, n + 1, dx, xo, 0, null, 0, s.packB);
+                        } else {
+                            driver.multiply(packedW[gi], kg, mg, p, rows, n, n + 1, s.col, 0, 0, null, 0, s.packB);
+                            Im2col.col2im(g, s.col, 0, dx, xo);
+                        }
+                    }
+                }
+            });
+            return;
+        }
         boolean parallelGemm = batch < Parallel.threads();
         Parallel.forRange(parallelGemm ? 1 : batch, (n0, n1, chunk) -> {
-            float[] col = colBuffer(chunk);
+            float[] col = columnBuffer(chunk);
             for (int n = parallelGemm ? 0 : n0; n < (parallelGemm ? batch : n1); n++) {
                 for (int gi = 0; gi < groups; gi++) {
                     int xo = n * inputSize() + gi * g.inputSize();
@@ -110,14 +186,39 @@ public final class Convolution {
         });
     }
 
+    // ---------------------------------------------------------------------------------------------------
+    // Weight gradient
+    // ---------------------------------------------------------------------------------------------------
+
     /** dw = Σ over the batch of dy·im2col(x)ᵀ; dw (M, C/groups, kH, kW) is overwritten. */
     public void backwardWeight(float[] x, float[] dy, float[] dw, int batch) {
         int chunks = Parallel.chunks(batch);
         int dwSize = outChannels * kg;
         if (dwPartials.length < chunks) dwPartials = Arrays.copyOf(dwPartials, chunks);
+        // A small gradient (e.g. 30×25 for a first layer) is cheapest as dot products of rows (GEMM's A·Bᵀ path);
+        // larger ones go through the driver's packed accumulation.
+        boolean viaDriver = driver != null && (long) mg * kg > 4096;
         Parallel.forRange(batch, (n0, n1, chunk) -> {
-            float[] col = colBuffer(chunk);
             float[] acc = chunk == 0 ? dw : partial(chunk, dwSize);
+            if (viaDriver) {
+                Scratch s = scratch(chunk, driver.packedBSize(kg), driver.accumulateASize(mg), 0);
+                float[] col = columnBuffer(chunk);
+                for (int gi = 0; gi < groups; gi++) {
+                    int xg = gi * g.inputSize();
+                    // colᵀ panels cut from the column matrix, computed once per image (at its first block)
+                    PanelSource colT = (n, q0, kc, dst) -> {
+                        if (g.isPointwise()) {
+                            driver.packColumns(x, n * inputSize() + xg, p, q0, kc, kg, dst);
+                            return;
+                        }
+                        if (q0 == 0) Im2col.im2col(g, x, n * inputSize() + xg, col, 0);
+                        driver.packColumns(col, 0, p, q0, kc, kg, dst);
+                    };
+                    driver.accumulate(mg, kg, p, dy, gi * mg * p, outputSize(), colT, n0, n1, acc, gi * mg * kg, true, s.packA, s.packB);
+                }
+                return;
+            }
+            float[] col = columnBuffer(chunk);
             for (int n = n0; n < n1; n++) {
                 float beta = n == n0 ? 0f : 1f;
                 for (int gi = 0; gi < groups; gi++) {
@@ -149,17 +250,47 @@ public final class Convolution {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------
+    // Buffers
+    // ---------------------------------------------------------------------------------------------------
+
+    /** Packs every group's weight matrix (transposed for the input gradient) for the driver, on the caller. */
+    private void packWeights(float[] w, boolean transposed) {
+        if (packedW.length != groups) packedW = new float[groups][];
+        for (int gi = 0; gi < groups; gi++) {
+            int m = transposed ? kg : mg, k = transposed ? mg : kg;
+            packedW[gi] = grow(packedW[gi], driver.packedASize(m, k));
+            driver.packA(transposed, w, gi * mg * kg, kg, m, k, packedW[gi]);
+        }
+    }
+
     private static void gemm(boolean parallel, boolean ta, boolean tb, int m, int n, int k, float[] a, int ao, int lda,
                              float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
         if (parallel) Gemm.sgemmParallel(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
         else Gemm.sgemm(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
     }
 
-    private synchronized float[] colBuffer(int chunk) {
-        if (colBuffers.length <= chunk) colBuffers = Arrays.copyOf(colBuffers, chunk + 1);
-        int size = g.isPointwise() ? 0 : kg * p;
-        if (colBuffers[chunk] == null || colBuffers[chunk].length < size) colBuffers[chunk] = new float[size];
-        return colBuffers[chunk];
+    private float[] columnBuffer(int chunk) {
+        Scratch s = scratch(chunk, 0, 0, 0);
+        s.col = grow(s.col, g.isPointwise() ? 0 : kg * p);
+        return s.col;
+    }
+
+    private synchronized Scratch scratch(int chunk, int packB, int packA, int row) {
+        if (scratch.length <= chunk) {
+            int old = scratch.length;
+            scratch = Arrays.copyOf(scratch, chunk + 1);
+            for (int i = old; i <= chunk; i++) scratch[i] = new Scratch();
+        }
+        Scratch s = scratch[chunk];
+        s.packB = grow(s.packB, packB);
+        s.packA = grow(s.packA, packA);
+        s.row = grow(s.row, row);
+        return s;
+    }
+
+    private static float[] grow(float[] a, int size) {
+        return a == null || a.length < size ? new float[size] : a;
     }
 
     private synchronized float[] partial(int chunk, int size) {

@@ -61,27 +61,32 @@ final class GemmPanama implements GemmKernel {
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(transA, a, aOff, lda, ic, pc, mc, kc, packA);
-                    macroKernel(mc, nc, kc, packA, packB, blockBeta, c, cOff + ic * ldc + jc, ldc, edge);
+                    macroKernel(mc, nc, kc, packA, 0, packB, blockBeta, c, cOff + ic * ldc + jc, ldc, edge, null, 0);
                 }
             }
         }
     }
 
-    private static void macroKernel(int mc, int nc, int kc, float[] packA, float[] packB, float beta,
-                                    float[] c, int cOff, int ldc, float[] edge) {
+    /**
+     * C[0:mc, 0:nc] = A block (packed from {@code aBase}) · B block + beta·C, tile by tile, plus {@code bias[biasOff
+     * + row]} on every row when {@code bias} is not null (the convolution's bias, added as the tile is stored).
+     */
+    static void macroKernel(int mc, int nc, int kc, float[] packA, int aBase, float[] packB, float beta,
+                            float[] c, int cOff, int ldc, float[] edge, float[] bias, int biasOff) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int co = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    microKernel(kc, packA, ir * kc, packB, jr * kc, beta, c, co, ldc);
+                    microKernel(kc, packA, aBase + ir * kc, packB, jr * kc, beta, c, co, ldc, bias, biasOff + ir);
                 } else {
-                    microKernel(kc, packA, ir * kc, packB, jr * kc, 0f, edge, 0, NR);
+                    microKernel(kc, packA, aBase + ir * kc, packB, jr * kc, 0f, edge, 0, NR, null, 0);
                     for (int r = 0; r < mr; r++) {
+                        float b = bias == null ? 0f : bias[biasOff + ir + r];
                         for (int j = 0; j < nr; j++) {
                             int ci = co + r * ldc + j;
-                            float v = edge[r * NR + j];
+                            float v = edge[r * NR + j] + b;
                             c[ci] = beta == 0f ? v : v + beta * c[ci];
                         }
                     }
@@ -94,8 +99,8 @@ final class GemmPanama implements GemmKernel {
      * C[0:4, 0:NR] = A_panel (4×kc, packed k-major) · B_panel (kc×NR, packed k-major) + beta·C.
      * With beta == 0 the old C is never read, so garbage (even NaN) in C does not leak into the result.
      */
-    private static void microKernel(int kc, float[] pa, int ao, float[] pb, int bo, float beta,
-                                    float[] c, int co, int ldc) {
+    static void microKernel(int kc, float[] pa, int ao, float[] pb, int bo, float beta,
+                            float[] c, int co, int ldc, float[] bias, int biasOff) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
@@ -117,6 +122,20 @@ final class GemmPanama implements GemmKernel {
             FloatVector a3 = FloatVector.broadcast(SPECIES, pa[ap + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
+        }
+        if (bias != null) {
+            FloatVector b = FloatVector.broadcast(SPECIES, bias[biasOff]);
+            c00 = c00.add(b);
+            c01 = c01.add(b);
+            b = FloatVector.broadcast(SPECIES, bias[biasOff + 1]);
+            c10 = c10.add(b);
+            c11 = c11.add(b);
+            b = FloatVector.broadcast(SPECIES, bias[biasOff + 2]);
+            c20 = c20.add(b);
+            c21 = c21.add(b);
+            b = FloatVector.broadcast(SPECIES, bias[biasOff + 3]);
+            c30 = c30.add(b);
+            c31 = c31.add(b);
         }
         storeRow(c00, c01, beta, c, co);
         storeRow(c10, c11, beta, c, co + ldc);

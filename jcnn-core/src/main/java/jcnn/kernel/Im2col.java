@@ -80,6 +80,77 @@ public final class Im2col {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------
+    // Straight into GEMM panels: the fast convolution writes im2col's output in the layout the GEMM
+    // micro-kernel reads, so there is no column matrix and no separate packing pass.
+    // ---------------------------------------------------------------------------------------------------
+
+    /**
+     * Entries q in [q0, q1) of row {@code row} of the column matrix: out[outOff + q - q0] = col[row][q]. A row
+     * is one (channel, kernel tap); its entries are the input pixels under that tap for consecutive output
+     * positions, so within one output row they are a strided (usually contiguous) run of the input.
+     */
+    public static void row(ConvGeometry g, float[] x, int xOff, int row, int q0, int q1, float[] out, int outOff) {
+        final int H = g.height(), W = g.width(), OW = g.outW();
+        int kj = row % g.kernelW(), ki = (row / g.kernelW()) % g.kernelH(), c = row / (g.kernelW() * g.kernelH());
+        int iw0 = kj * g.dilationW() - g.padLeft(), sw = g.strideW();
+        int lo = firstInside(iw0, sw), hi = endInside(iw0, sw, W, OW);
+        int q = q0;
+        while (q < q1) {
+            int oh = q / OW, ow = q % OW;
+            int end = Math.min(q1 - q + ow, OW); // one output row at a time
+            int ih = oh * g.strideH() - g.padTop() + ki * g.dilationH();
+            int d = outOff + q - q0 - ow;         // out index of (oh, 0)
+            if (ih < 0 || ih >= H) {
+                for (int o = ow; o < end; o++) out[d + o] = 0f;
+            } else {
+                int src = xOff + (c * H + ih) * W + iw0;
+                int a = Math.max(ow, Math.min(lo, end)), b = Math.max(a, Math.min(hi, end));
+                for (int o = ow; o < a; o++) out[d + o] = 0f;
+                if (sw == 1) System.arraycopy(x, src + a, out, d + a, b - a);
+                else for (int o = a; o < b; o++) out[d + o] = x[src + o * sw];
+                for (int o = b; o < end; o++) out[d + o] = 0f;
+            }
+            q += end - ow;
+        }
+    }
+
+    /**
+     * Rows [r0, r0 + kc) of the column matrix, every column, as GEMM B panels: panel t holds columns
+     * [t·nr, t·nr + nr), k-major, zero-padded past the last column:
+     * {@code dst[t·nr·kc + (r - r0)·nr + (q mod nr)] = col[r][q]}. {@code rowBuffer} holds one row (P floats).
+     */
+    public static void panels(ConvGeometry g, float[] x, int xOff, int r0, int kc, int nr, float[] dst, float[] rowBuffer) {
+        final int P = g.colCols();
+        for (int r = 0; r < kc; r++) {
+            row(g, x, xOff, r0 + r, 0, P, rowBuffer, 0);
+            for (int t = 0, q = 0; q < P; t++, q += nr) {
+                int d = t * nr * kc + r * nr, n = Math.min(nr, P - q);
+                System.arraycopy(rowBuffer, q, dst, d, n);
+                for (int j = n; j < nr; j++) dst[d + j] = 0f;
+            }
+        }
+    }
+
+    /**
+     * Columns [q0, q0 + kc) of the column matrix transposed (kc × K), as GEMM B panels of nr of its K columns,
+     * zero-padded: {@code dst[t·nr·kc + (q - q0)·nr + (r mod nr)] = col[r][q]} for r in panel t. This is the
+     * weight gradient's operand colᵀ. {@code rowBuffer} holds kc floats.
+     */
+    public static void transposedPanels(ConvGeometry g, float[] x, int xOff, int q0, int kc, int nr, float[] dst, float[] rowBuffer) {
+        final int K = g.colRows();
+        int panels = (K + nr - 1) / nr;
+        for (int r = 0; r < panels * nr; r++) {
+            int d = (r / nr) * nr * kc + (r % nr);
+            if (r >= K) {
+                for (int q = 0; q < kc; q++) dst[d + q * nr] = 0f;
+                continue;
+            }
+            row(g, x, xOff, r, q0, q0 + kc, rowBuffer, 0);
+            for (int q = 0; q < kc; q++) dst[d + q * nr] = rowBuffer[q];
+        }
+    }
+
     /** The smallest ow >= 0 with iw0 + ow·stride >= 0. */
     private static int firstInside(int iw0, int stride) {
         return iw0 >= 0 ? 0 : (-iw0 + stride - 1) / stride;

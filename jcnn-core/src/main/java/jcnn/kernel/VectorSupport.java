@@ -12,11 +12,14 @@ package jcnn.kernel;
 final class VectorSupport {
     static final GemmKernel GEMM;
     static final ElementwiseKernel ELEMENTWISE;
+    /** The convolution driver, or null on the scalar path (Convolution then calls the plain GEMM). */
+    static final ConvDriver CONV;
     static final String DESCRIPTION;
 
     static {
         GemmKernel gemm = new GemmReference();
         ElementwiseKernel elementwise = new ElementwiseKernel.Scalar();
+        ConvDriver conv = null;
         String description;
         String setting = System.getProperty("jcnn.vector", "auto").trim().toLowerCase(java.util.Locale.ROOT);
         if (setting.equals("false") || setting.equals("scalar")) {
@@ -28,6 +31,7 @@ final class VectorSupport {
             try {
                 gemm = (GemmKernel) Class.forName("jcnn.kernel.GemmPanama").getDeclaredConstructor().newInstance();
                 elementwise = (ElementwiseKernel) Class.forName("jcnn.kernel.PanamaElementwise").getDeclaredConstructor().newInstance();
+                conv = (ConvDriver) Class.forName("jcnn.kernel.PanamaConv").getDeclaredConstructor().newInstance();
                 description = "Vector API, " + Class.forName("jcnn.kernel.GemmPanama").getDeclaredField("LANES").getInt(null)
                         + " float lanes";
             } catch (ReflectiveOperationException | LinkageError e) {
@@ -37,6 +41,7 @@ final class VectorSupport {
         }
         GEMM = gemm;
         ELEMENTWISE = elementwise;
+        CONV = conv;
         DESCRIPTION = description;
     }
 

@@ -1,0 +1,51 @@
+package jcnn.kernel;
+
+/**
+ * The blocked GEMM organised for convolution: the weight matrix is packed once per call and shared by every
+ * image and thread, each image's operand comes from a {@link PanelSource} straight into panels, the bias is
+ * added as each output tile is stored, and the weight gradient is one long accumulation over all images. The
+ * Vector API implementation is {@code PanamaConv}; without it, {@link Convolution} uses plain GEMM calls.
+ */
+interface ConvDriver {
+    /** Panel width of B (columns). */
+    int nr();
+
+    /** The depth of one packed block (rows of B per {@link PanelSource#pack} call). */
+    int kc();
+
+    /** Floats needed by {@link #packA} for an m × k operand. */
+    int packedASize(int m, int k);
+
+    /** Packs op(A) (m × k) whole, in the block order {@link #multiply} reads. */
+    void packA(boolean transA, float[] a, int aOff, int lda, int m, int k, float[] dst);
+
+    /** Floats of the B panel buffer for {@code cols} columns. */
+    int packedBSize(int cols);
+
+    /**
+     * For each image n in [n0, n1): out_n (m × cols, row stride cols, at outOff + n·outStride) = A · B_n, plus
+     * {@code bias[biasOff + row]} when bias is not null. {@code packB} holds {@link #packedBSize}(cols) floats.
+     */
+    void multiply(float[] packedA, int m, int k, int cols, PanelSource b, int n0, int n1,
+                  float[] out, int outOff, int outStride, float[] bias, int biasOff, float[] packB);
+
+    /** Packs rows [r0, r0 + kc) of a row-major matrix (row stride ldb, cols columns) into B panels. */
+    void packRows(float[] b, int bOff, int ldb, int r0, int kc, int cols, float[] dst);
+
+    /**
+     * Packs rows [r0, r0 + kc) of Bᵀ, where B (cols × ldb-strided rows) is stored row-major, into B panels: the
+     * operand colᵀ of the weight gradient, read from the column matrix.
+     */
+    void packColumns(float[] b, int bOff, int ldb, int r0, int kc, int cols, float[] dst);
+
+    /** Floats of the A buffer {@link #accumulate} needs for m rows. */
+    int accumulateASize(int m);
+
+    /**
+     * acc (m × kDim, at accOff) = Σ_{n in [n0, n1)} A_n (m × p) · B_n, where A_n is read from {@code a} (rows of length p,
+     * image n at aOff + n·aStride) and B_n (p × kDim) comes from {@code b} in blocks of positions. With
+     * {@code overwrite} the first product replaces acc, otherwise everything is added to it.
+     */
+    void accumulate(int m, int kDim, int p, float[] a, int aOff, int aStride, PanelSource b, int n0, int n1,
+                    float[] acc, int accOff, boolean overwrite, float[] packA, float[] packB);
+}

@@ -1,0 +1,106 @@
+package jcnn.kernel;
+
+/**
+ * {@link ConvDriver} on {@link GemmPanama}'s packing and micro-kernel (the Vector API). Block sizes are the
+ * GEMM's: KC rows of B per panel block, MC rows of A per block.
+ */
+final class PanamaConv implements ConvDriver {
+    private static final int MR = GemmPanama.MR, NR = GemmPanama.NR, KC = GemmPanama.KC, MC = GemmPanama.MC;
+
+    /** Per-thread edge-tile buffer of the macro-kernel. */
+    private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+
+    @Override
+    public int nr() {
+        return NR;
+    }
+
+    @Override
+    public int kc() {
+        return KC;
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    @Override
+    public int packedASize(int m, int k) {
+        return roundUp(m, MR) * k;
+    }
+
+    /** Block (pc, ic) lives at pc·roundUp(m, MR) + ic·kc: the blocks of one pc fill roundUp(m, MR)·kc floats. */
+    @Override
+    public void packA(boolean transA, float[] a, int aOff, int lda, int m, int k, float[] dst) {
+        int mPad = roundUp(m, MR);
+        float[] block = new float[Math.min(MC, mPad) * Math.min(KC, k)];
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            for (int ic = 0; ic < m; ic += MC) {
+                int mc = Math.min(MC, m - ic);
+                GemmPanama.packA(transA, a, aOff, lda, ic, pc, mc, kc, block);
+                System.arraycopy(block, 0, dst, pc * mPad + ic * kc, roundUp(mc, MR) * kc);
+            }
+        }
+    }
+
+    @Override
+    public int packedBSize(int cols) {
+        return roundUp(cols, NR) * KC;
+    }
+
+    @Override
+    public void multiply(float[] packedA, int m, int k, int cols, PanelSource b, int n0, int n1,
+                         float[] out, int outOff, int outStride, float[] bias, int biasOff, float[] packB) {
+        int mPad = roundUp(m, MR);
+        float[] edge = EDGE.get();
+        for (int n = n0; n < n1; n++) {
+            int o = outOff + n * outStride;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                b.pack(n, pc, kc, packB);
+                boolean first = pc == 0;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    GemmPanama.macroKernel(mc, cols, kc, packedA, pc * mPad + ic * kc, packB, first ? 0f : 1f,
+                            out, o + ic * cols, cols, edge, first ? bias : null, biasOff + ic);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void packRows(float[] b, int bOff, int ldb, int r0, int kc, int cols, float[] dst) {
+        GemmPanama.packB(false, b, bOff, ldb, r0, 0, kc, cols, dst);
+    }
+
+    @Override
+    public void packColumns(float[] b, int bOff, int ldb, int r0, int kc, int cols, float[] dst) {
+        GemmPanama.packB(true, b, bOff, ldb, r0, 0, kc, cols, dst);
+    }
+
+    @Override
+    public int accumulateASize(int m) {
+        return roundUp(Math.min(MC, m), MR) * KC;
+    }
+
+    @Override
+    public void accumulate(int m, int kDim, int p, float[] a, int aOff, int aStride, PanelSource b, int n0, int n1,
+                           float[] acc, int accOff, boolean overwrite, float[] packA, float[] packB) {
+        float[] edge = EDGE.get();
+        boolean first = overwrite;
+        for (int n = n0; n < n1; n++) {
+            for (int pc = 0; pc < p; pc += KC) {
+                int kc = Math.min(KC, p - pc);
+                b.pack(n, pc, kc, packB);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    GemmPanama.packA(false, a, aOff + n * aStride, p, ic, pc, mc, kc, packA);
+                    GemmPanama.macroKernel(mc, kDim, kc, packA, 0, packB, first ? 0f : 1f, acc, accOff + ic * kDim, kDim, edge, null, 0);
+                }
+                first = false;
+            }
+        }
+        if (first) java.util.Arrays.fill(acc, accOff, accOff + m * kDim, 0f); // nothing was accumulated
+    }
+}

@@ -1,0 +1,67 @@
+package jcnn.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import jcnn.testing.Tensors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The two implementations of {@link Convolution} — the driver (weights packed once, im2col straight into GEMM
+ * panels, bias in the tile store, one weight-gradient accumulation over the batch) and the textbook per-image
+ * im2col + GEMM — give the same forward, input gradient and weight gradient, on geometries that exercise
+ * partial panels and blocks (more than 256 rows of K, output channels past 128, odd sizes, groups, 1×1).
+ */
+class ConvolutionTest {
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        // channels, h, w, outChannels, kernel, stride, pad, dilation, groups, batch
+        int[][] c = {
+                {1, 28, 28, 30, 5, 1, 0, 1, 1, 3},
+                {3, 9, 7, 5, 3, 2, 1, 1, 1, 4},
+                {4, 6, 6, 6, 3, 1, 2, 2, 2, 3},
+                {30, 7, 9, 13, 3, 1, 1, 1, 1, 2},    // K = 270 > KC: two depth blocks
+                {6, 5, 5, 132, 1, 1, 0, 1, 1, 2},    // M = 132 > MC, pointwise
+                {8, 5, 5, 4, 1, 2, 0, 1, 4, 3},      // strided 1x1, grouped
+                {64, 4, 4, 8, 3, 1, 1, 1, 1, 2},     // K = 576
+                {2, 1, 37, 3, 4, 2, 2, 1, 1, 5},     // 1-D
+        };
+        for (int[] a : c) out.add(Arguments.of((Object) a));
+        return out.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void driverMatchesThePlainGemmPath(int[] a) {
+        int cIn = a[0], h = a[1], w = a[2], m = a[3], k = a[4], s = a[5], pad = a[6], d = a[7], groups = a[8], batch = a[9];
+        ConvGeometry g = ConvGeometry.of(cIn / groups, h, w, h == 1 ? 1 : k, k, h == 1 ? 1 : s, s,
+                h == 1 ? 0 : pad, h == 1 ? 0 : pad, pad, pad, h == 1 ? 1 : d, d);
+        Convolution fast = new Convolution(g, groups, m, true), plain = new Convolution(g, groups, m, false);
+        SplittableRandom r = new SplittableRandom(cIn * 31L + m);
+        float[] x = GemmTest.randomArray(r, batch * fast.inputSize());
+        float[] wt = GemmTest.randomArray(r, m * g.colRows());
+        float[] bias = GemmTest.randomArray(r, m);
+        float[] dy = GemmTest.randomArray(r, batch * fast.outputSize());
+        double tol = 1e-5 * (g.colRows() + m + 8);
+
+        float[] y1 = new float[dy.length], y2 = new float[dy.length];
+        fast.forward(x, wt, bias, y1, batch);
+        plain.forward(x, wt, bias, y2, batch);
+        Tensors.assertClose(y2, y1, tol, tol, "forward");
+
+        float[] dx1 = new float[x.length], dx2 = new float[x.length];
+        fast.backwardData(dy, wt, dx1, batch);
+        plain.backwardData(dy, wt, dx2, batch);
+        Tensors.assertClose(dx2, dx1, tol, tol, "backwardData");
+
+        float[] dw1 = GemmTest.randomArray(r, wt.length), dw2 = new float[wt.length];
+        fast.backwardWeight(x, dy, dw1, batch);
+        plain.backwardWeight(x, dy, dw2, batch);
+        double wtol = 1e-5 * (batch * g.colCols() + 8);
+        Tensors.assertClose(dw2, dw1, wtol, wtol, "backwardWeight");
+    }
+}
