@@ -48,4 +48,19 @@ interface ConvDriver {
      */
     void accumulate(int m, int kDim, int p, float[] a, int aOff, int aStride, PanelSource b, int n0, int n1,
                     float[] acc, int accOff, boolean overwrite, float[] packA, float[] packB);
+
+    /**
+     * Stride-1 convolution of one image and group without im2col ({@link ShiftPlan}): out (m × outH × outW at
+     * outOff) = W (packed by {@link #packA}) · shifted(x at xOff) [+ bias]. {@code xpad} is {@code plan.length}
+     * floats that only ever serve this plan (its borders stay zero); {@code padded} holds m·plan.cols floats.
+     */
+    void shiftedForward(ShiftPlan plan, float[] x, int xOff, float[] packedW, int m, float[] bias, int biasOff,
+                        float[] out, int outOff, float[] xpad, float[] padded);
+
+    /**
+     * acc (m × K at accOff) (+)= dy (m × outH × outW at dyOff) · shifted(x at xOff)ᵀ for one image and group;
+     * {@code overwrite} replaces acc. {@code dypad} holds m·plan.cols floats.
+     */
+    void shiftedWeightGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m, float[] acc, int accOff,
+                               boolean overwrite, float[] xpad, float[] dypad);
 }

@@ -39,6 +39,10 @@ public final class Convolution {
     private Scratch[] scratch = new Scratch[0];
     private float[][] dwPartials = new float[0][];
     private float[][] packedW = new float[0][];
+    private float[] flipped = new float[0];
+    private ShiftPlan plan;      // stride-1 forward and weight gradient without im2col, or null
+    private ShiftPlan gradPlan;  // the input gradient as a stride-1 convolution of dy, or null
+    private boolean plansReady;
 
     /** Per-thread buffers. */
     private static final class Scratch {
@@ -46,6 +50,9 @@ public final class Convolution {
         float[] packB = new float[0];
         float[] packA = new float[0];
         float[] row = new float[0];
+        float[] padded = new float[0];
+        float[] xpad;      // plan's padded image: borders stay zero, so it serves only that plan
+        float[] dypad;     // gradPlan's padded dy
     }
 
     /**
@@ -95,6 +102,21 @@ public final class Convolution {
 
     /** y = conv(x, w) + bias for {@code batch} images; y is overwritten. {@code bias} may be null. */
     public void forward(float[] x, float[] w, float[] bias, float[] y, int batch) {
+        if (useDriver(batch) && plans().plan != null) {
+            packWeights(w, false);
+            Parallel.forRange(batch, (n0, n1, chunk) -> {
+                Scratch s = scratch(chunk, 0, 0, 0);
+                float[] xpad = s.xpad = exact(s.xpad, plan.length);
+                float[] padded = s.padded = grow(s.padded, mg * plan.cols);
+                for (int n = n0; n < n1; n++) {
+                    for (int gi = 0; gi < groups; gi++) {
+                        driver.shiftedForward(plan, x, n * inputSize() + gi * g.inputSize(), packedW[gi], mg, bias, gi * mg,
+                                y, n * outputSize() + gi * mg * p, xpad, padded);
+                    }
+                }
+            });
+            return;
+        }
         if (useDriver(batch)) {
             packWeights(w, false);
             Parallel.forRange(batch, (n0, n1, chunk) -> {
@@ -147,6 +169,22 @@ public final class Convolution {
 
     /** dx = the input gradient of the convolution for output gradient dy; dx is overwritten. */
     public void backwardData(float[] dy, float[] w, float[] dx, int batch) {
+        if (useDriver(batch) && plans().gradPlan != null) {
+            packFlippedWeights(w);
+            int cg = g.channels();
+            Parallel.forRange(batch, (n0, n1, chunk) -> {
+                Scratch s = scratch(chunk, 0, 0, 0);
+                float[] dypad = s.dypad = exact(s.dypad, gradPlan.length);
+                float[] padded = s.padded = grow(s.padded, cg * gradPlan.cols);
+                for (int n = n0; n < n1; n++) {
+                    for (int gi = 0; gi < groups; gi++) {
+                        driver.shiftedForward(gradPlan, dy, n * outputSize() + gi * mg * p, packedW[gi], cg, null, 0,
+                                dx, n * inputSize() + gi * g.inputSize(), dypad, padded);
+                    }
+                }
+            });
+            return;
+        }
         if (useDriver(batch)) {
             packWeights(w, true);
             Parallel.forRange(batch, (n0, n1, chunk) -> {
@@ -198,8 +236,23 @@ public final class Convolution {
         // A small gradient (e.g. 30×25 for a first layer) is cheapest as dot products of rows (GEMM's A·Bᵀ path);
         // larger ones go through the driver's packed accumulation.
         boolean viaDriver = driver != null && (long) mg * kg > 4096;
+        // As dot products over shifted windows the weight gradient pays one horizontal sum per entry and image:
+        // worth it for a small gradient over many positions (measured), not for large ones or small images.
+        boolean shifted = driver != null && plans().plan != null && (long) mg * kg <= 16384 && plan.cols >= 256;
         Parallel.forRange(batch, (n0, n1, chunk) -> {
             float[] acc = chunk == 0 ? dw : partial(chunk, dwSize);
+            if (shifted) {
+                Scratch s = scratch(chunk, 0, 0, 0);
+                float[] xpad = s.xpad = exact(s.xpad, plan.length);
+                float[] dypad = s.padded = grow(s.padded, mg * plan.cols);
+                for (int n = n0; n < n1; n++) {
+                    for (int gi = 0; gi < groups; gi++) {
+                        driver.shiftedWeightGradient(plan, x, n * inputSize() + gi * g.inputSize(), dy, n * outputSize() + gi * mg * p,
+                                mg, acc, gi * mg * kg, n == n0, xpad, dypad);
+                    }
+                }
+                return;
+            }
             if (viaDriver) {
                 Scratch s = scratch(chunk, driver.packedBSize(kg), driver.accumulateASize(mg), 0);
                 float[] col = columnBuffer(chunk);
@@ -253,6 +306,43 @@ public final class Convolution {
     // ---------------------------------------------------------------------------------------------------
     // Buffers
     // ---------------------------------------------------------------------------------------------------
+
+    private Convolution plans() {
+        if (!plansReady) {
+            if (driver != null) {
+                plan = ShiftPlan.of(g, driver.nr());
+                // The input gradient's GEMM has C/groups rows; below 8 most of each 4-row tile would be padding.
+                ConvGeometry gg = g.channels() < 8 ? null : ShiftPlan.inputGradient(g, mg);
+                gradPlan = gg == null ? null : ShiftPlan.of(gg, driver.nr());
+            }
+            plansReady = true;
+        }
+        return this;
+    }
+
+    /**
+     * Packs, per group, the weight of the input-gradient convolution: W'[c][m][i][j] = W[m][c][kH-1-i][kW-1-j],
+     * the kernel flipped and its channel roles exchanged (seed 003), as a (C/g × M/g·kH·kW) matrix.
+     */
+    private void packFlippedWeights(float[] w) {
+        int cg = g.channels(), kh = g.kernelH(), kw = g.kernelW(), taps = kh * kw;
+        if (packedW.length != groups) packedW = new float[groups][];
+        flipped = grow(flipped, cg * mg * taps);
+        for (int gi = 0; gi < groups; gi++) {
+            for (int m = 0; m < mg; m++)
+                for (int c = 0; c < cg; c++)
+                    for (int i = 0; i < kh; i++)
+                        for (int j = 0; j < kw; j++) {
+                            flipped[((c * mg + m) * kh + i) * kw + j] = w[gi * mg * kg + ((m * cg + c) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
+                        }
+            packedW[gi] = grow(packedW[gi], driver.packedASize(cg, mg * taps));
+            driver.packA(false, flipped, 0, mg * taps, cg, mg * taps, packedW[gi]);
+        }
+    }
+
+    private static float[] exact(float[] a, int size) {
+        return a == null || a.length != size ? new float[size] : a;
+    }
 
     /** Packs every group's weight matrix (transposed for the input gradient) for the driver, on the caller. */
     private void packWeights(float[] w, boolean transposed) {

@@ -103,4 +103,18 @@ final class PanamaConv implements ConvDriver {
         }
         if (first) java.util.Arrays.fill(acc, accOff, accOff + m * kDim, 0f); // nothing was accumulated
     }
+
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[GemmPanama.LANES]);
+
+    @Override
+    public void shiftedForward(ShiftPlan plan, float[] x, int xOff, float[] packedW, int m, float[] bias, int biasOff,
+                               float[] out, int outOff, float[] xpad, float[] padded) {
+        PanamaShifted.forward(plan, x, xOff, packedW, m, bias, biasOff, out, outOff, xpad, padded, EDGE.get());
+    }
+
+    @Override
+    public void shiftedWeightGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m, float[] acc,
+                                      int accOff, boolean overwrite, float[] xpad, float[] dypad) {
+        PanamaShifted.weightGradient(plan, x, xOff, dy, dyOff, m, acc, accOff, overwrite, xpad, dypad, LANES.get());
+    }
 }
