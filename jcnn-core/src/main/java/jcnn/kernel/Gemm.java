@@ -42,8 +42,10 @@ public final class Gemm {
 
     /**
      * C = op(A)·op(B) + beta·C using every {@link Parallel} thread. C is cut into column strips (row strips when
-     * n is too narrow to share), each computed by one thread with its own packing buffers; each element of C is
-     * still summed in the same order, so the result does not depend on the thread count.
+     * n is too narrow to share), each computed by one thread with its own packing buffers, and each element of C
+     * is summed in the same order as by {@link #sgemm}. A small C with a long shared dimension is split along k
+     * instead (see sgemmSplitK): then the sums are grouped by thread, so the result depends on the thread count —
+     * and only on it.
      */
     public static void sgemmParallel(boolean transA, boolean transB, int m, int n, int k,
                                      float[] a, int aOff, int lda,
@@ -57,6 +59,10 @@ public final class Gemm {
             return;
         }
         final int strip = 64;
+        if ((long) m * n <= 64 * 1024 && k >= 8L * (m + n) && k >= 1024) {
+            sgemmSplitK(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
+            return;
+        }
         if (n >= threads * strip || n >= m) {
             int strips = (n + strip - 1) / strip;
             Parallel.forRange(strips, (s0, s1, chunk) -> {
@@ -72,6 +78,40 @@ public final class Gemm {
                 int ao = transA ? aOff + i0 : aOff + i0 * lda;
                 FAST.sgemm(transA, transB, i1 - i0, n, k, a, ao, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
             });
+        }
+    }
+
+    /** Per-thread partial products of {@link #sgemmSplitK}, grown on demand. */
+    private static final ThreadLocal<float[]> PARTIAL = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * For a small C with a long shared dimension (a Linear layer's 100×100 output summed over 4,320 inputs)
+     * splitting C would make every thread pack the whole of the big operand. Here each thread takes a slice of
+     * k, computes its partial C, and the partials are added in slice order (so the result depends only on the
+     * thread count).
+     */
+    private static void sgemmSplitK(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+                                    float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, int threads) {
+        int slices = Math.min(threads, k / 256);
+        float[][] partials = new float[slices][];
+        Parallel.forRange(slices, (s0, s1, chunk) -> {
+            for (int s = s0; s < s1; s++) {
+                int k0 = Parallel.chunkStart(k, slices, s), k1 = Parallel.chunkStart(k, slices, s + 1);
+                float[] part = PARTIAL.get();
+                if (part.length < m * n) PARTIAL.set(part = new float[m * n]);
+                int ao = transA ? aOff + k0 * lda : aOff + k0;
+                int bo = transB ? bOff + k0 : bOff + k0 * ldb;
+                FAST.sgemm(transA, transB, m, n, k1 - k0, a, ao, lda, b, bo, ldb, 0f, part, 0, n);
+                partials[s] = part;
+            }
+        });
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                float sum = 0f;
+                for (float[] part : partials) sum += part[i * n + j];
+                c[ci + j] = beta == 0f ? sum : sum + beta * c[ci + j];
+            }
         }
     }
 
