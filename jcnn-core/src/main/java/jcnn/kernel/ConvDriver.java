@@ -53,9 +53,10 @@ interface ConvDriver {
      * Stride-1 convolution of one image and group without im2col ({@link ShiftPlan}): out (m × outH × outW at
      * outOff) = W (packed by {@link #packA}) · shifted(x at xOff) [+ bias]. {@code xpad} is {@code plan.length}
      * floats that only ever serve this plan (its borders stay zero); {@code padded} holds m·plan.cols floats.
+     * With {@code relu} the output is max(·, 0).
      */
     void shiftedForward(ShiftPlan plan, float[] x, int xOff, float[] packedW, int m, float[] bias, int biasOff,
-                        float[] out, int outOff, float[] xpad, float[] padded);
+                        float[] out, int outOff, float[] xpad, float[] padded, boolean relu);
 
     /**
      * acc (m × K at accOff) (+)= dy (m × outH × outW at dyOff) · shifted(x at xOff)ᵀ for one image and group;

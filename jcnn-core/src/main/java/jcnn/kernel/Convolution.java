@@ -102,6 +102,14 @@ public final class Convolution {
 
     /** y = conv(x, w) + bias for {@code batch} images; y is overwritten. {@code bias} may be null. */
     public void forward(float[] x, float[] w, float[] bias, float[] y, int batch) {
+        forward(x, w, bias, y, batch, false);
+    }
+
+    /**
+     * As {@link #forward(float[], float[], float[], float[], int)}, with {@code relu}: y = max(conv(x, w) + bias, 0),
+     * the ReLU applied as the output is written (free on the stride-1 path, which copies the output anyway).
+     */
+    public void forward(float[] x, float[] w, float[] bias, float[] y, int batch, boolean relu) {
         if (useDriver(batch) && plans().plan != null) {
             packWeights(w, false);
             Parallel.forRange(batch, (n0, n1, chunk) -> {
@@ -111,7 +119,7 @@ public final class Convolution {
                 for (int n = n0; n < n1; n++) {
                     for (int gi = 0; gi < groups; gi++) {
                         driver.shiftedForward(plan, x, n * inputSize() + gi * g.inputSize(), packedW[gi], mg, bias, gi * mg,
-                                y, n * outputSize() + gi * mg * p, xpad, padded);
+                                y, n * outputSize() + gi * mg * p, xpad, padded, relu);
                     }
                 }
             });
@@ -135,6 +143,7 @@ public final class Convolution {
                     };
                     driver.multiply(packedW[gi], mg, kg, p, cols, n0, n1, y, gi * mg * p, outputSize(), bias, gi * mg, s.packB);
                 }
+                if (relu) Elementwise.reluForward(y, y, n0 * outputSize(), n1 * outputSize());
             });
             return;
         }
@@ -159,6 +168,7 @@ public final class Convolution {
                     }
                     gemm(parallelGemm, false, false, mg, p, kg, w, gi * mg * kg, kg, b, bo, p, beta, y, yo, p);
                 }
+                if (relu) Elementwise.reluForward(y, y, n * outputSize(), (n + 1) * outputSize());
             }
         });
     }
@@ -179,7 +189,7 @@ public final class Convolution {
                 for (int n = n0; n < n1; n++) {
                     for (int gi = 0; gi < groups; gi++) {
                         driver.shiftedForward(gradPlan, dy, n * outputSize() + gi * mg * p, packedW[gi], cg, null, 0,
-                                dx, n * inputSize() + gi * g.inputSize(), dypad, padded);
+                                dx, n * inputSize() + gi * g.inputSize(), dypad, padded, false);
                     }
                 }
             });

@@ -14,6 +14,11 @@ public final class Elementwise {
         FAST.reluForward(x, y, from, to);
     }
 
+    /** y[yOff + i] = max(x[xOff + i], 0) for i in [0, n). */
+    public static void reluCopy(float[] x, int xOff, float[] y, int yOff, int n) {
+        FAST.reluCopy(x, xOff, y, yOff, n);
+    }
+
     public static void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
         FAST.reluBackward(y, dy, dx, from, to);
     }

@@ -10,6 +10,9 @@ interface ElementwiseKernel {
     /** y[i] = max(x[i], 0) for i in [from, to); NaN stays NaN. */
     void reluForward(float[] x, float[] y, int from, int to);
 
+    /** y[yOff + i] = max(x[xOff + i], 0) for i in [0, n): ReLU fused into a copy. */
+    void reluCopy(float[] x, int xOff, float[] y, int yOff, int n);
+
     /** dx[i] = y[i] &gt; 0 ? dy[i] : 0 for i in [from, to), where y is ReLU's output. */
     void reluBackward(float[] y, float[] dy, float[] dx, int from, int to);
 
@@ -25,6 +28,11 @@ interface ElementwiseKernel {
         @Override
         public void reluForward(float[] x, float[] y, int from, int to) {
             for (int i = from; i < to; i++) y[i] = Math.max(x[i], 0f);
+        }
+
+        @Override
+        public void reluCopy(float[] x, int xOff, float[] y, int yOff, int n) {
+            for (int i = 0; i < n; i++) y[yOff + i] = Math.max(x[xOff + i], 0f);
         }
 
         @Override

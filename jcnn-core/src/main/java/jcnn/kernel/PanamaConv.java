@@ -108,8 +108,8 @@ final class PanamaConv implements ConvDriver {
 
     @Override
     public void shiftedForward(ShiftPlan plan, float[] x, int xOff, float[] packedW, int m, float[] bias, int biasOff,
-                               float[] out, int outOff, float[] xpad, float[] padded) {
-        PanamaShifted.forward(plan, x, xOff, packedW, m, bias, biasOff, out, outOff, xpad, padded, EDGE.get());
+                               float[] out, int outOff, float[] xpad, float[] padded, boolean relu) {
+        PanamaShifted.forward(plan, x, xOff, packedW, m, bias, biasOff, out, outOff, xpad, padded, EDGE.get(), relu);
     }
 
     @Override

@@ -40,6 +40,15 @@ final class PanamaElementwise implements ElementwiseKernel {
     }
 
     @Override
+    public void reluCopy(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int end = F.loopBound(n); i < end; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).max(0f).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] = Math.max(x[xOff + i], 0f);
+    }
+
+    @Override
     public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
         int i = from;
         FloatVector zero = FloatVector.zero(F);

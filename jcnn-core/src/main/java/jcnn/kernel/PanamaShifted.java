@@ -20,7 +20,7 @@ final class PanamaShifted {
 
     /** out (m × outH × outW at outOff) = W · shifted(x) [+ bias]; xpad and padded are per-thread buffers. */
     static void forward(ShiftPlan plan, float[] x, int xOff, float[] packedW, int m, float[] bias, int biasOff,
-                        float[] out, int outOff, float[] xpad, float[] padded, float[] edge) {
+                        float[] out, int outOff, float[] xpad, float[] padded, float[] edge, boolean relu) {
         plan.pad(x, xOff, xpad);
         final int k = plan.offsets.length, cols = plan.cols, mPad = (m + MR - 1) / MR * MR;
         for (int pc = 0; pc < k; pc += KC) {
@@ -50,7 +50,7 @@ final class PanamaShifted {
                 }
             }
         }
-        plan.compact(padded, m, out, outOff);
+        plan.compact(padded, m, out, outOff, relu);
     }
 
     /**

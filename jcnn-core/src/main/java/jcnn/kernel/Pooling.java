@@ -84,9 +84,21 @@ public final class Pooling {
 
     /** dx = 0, then dx[argmax] += dy for every output (overlapping windows add up); planes in parallel. */
     public static void maxPoolBackward(ConvGeometry g, float[] dy, int[] argmax, float[] dx, int planes) {
+        maxPoolBackward(g, dy, argmax, dx, planes, null);
+    }
+
+    /**
+     * As above, and where {@code reluOutput} (the pooling's input, when it is a ReLU's output) is not positive
+     * the gradient is dropped: the ReLU's backward done in the same pass. Exact, because a position either gets
+     * its whole sum or nothing.
+     */
+    public static void maxPoolBackward(ConvGeometry g, float[] dy, int[] argmax, float[] dx, int planes, float[] reluOutput) {
         final int HW = g.height() * g.width(), P = g.outH() * g.outW();
         Parallel.forRange(planes, (p0, p1, chunk) -> {
-            for (int plane = p0; plane < p1; plane++) scatterPlane(dy, argmax, plane * P, P, dx, plane * HW, HW);
+            for (int plane = p0; plane < p1; plane++) {
+                if (reluOutput == null) scatterPlane(dy, argmax, plane * P, P, dx, plane * HW, HW);
+                else scatterPlaneMasked(dy, argmax, plane * P, P, dx, plane * HW, HW, reluOutput);
+            }
         });
     }
 
@@ -95,6 +107,14 @@ public final class Pooling {
         for (int q = 0; q < P; q++) {
             int at = argmax[yo + q];
             if (at >= 0) dx[xo + at] += dy[yo + q];
+        }
+    }
+
+    private static void scatterPlaneMasked(float[] dy, int[] argmax, int yo, int P, float[] dx, int xo, int HW, float[] mask) {
+        Arrays.fill(dx, xo, xo + HW, 0f);
+        for (int q = 0; q < P; q++) {
+            int at = argmax[yo + q];
+            if (at >= 0 && mask[xo + at] > 0f) dx[xo + at] += dy[yo + q];
         }
     }
 

@@ -57,12 +57,18 @@ final class ShiftPlan {
         }
     }
 
-    /** Copies the valid positions of a padded-width output (rows × cols) to NCHW (rows × outH × outW). */
-    void compact(float[] padded, int rows, float[] y, int yOff) {
+    /**
+     * Copies the valid positions of a padded-width output (rows × cols) to NCHW (rows × outH × outW); with
+     * {@code relu} the copy applies max(v, 0) on the way, so a ReLU after the convolution costs no extra pass.
+     */
+    void compact(float[] padded, int rows, float[] y, int yOff, boolean relu) {
         final int OH = g.outH(), OW = g.outW();
         for (int m = 0; m < rows; m++) {
             int src = m * cols, dst = yOff + m * outPlane;
-            for (int oh = 0; oh < OH; oh++, src += wp, dst += OW) System.arraycopy(padded, src, y, dst, OW);
+            for (int oh = 0; oh < OH; oh++, src += wp, dst += OW) {
+                if (relu) Elementwise.reluCopy(padded, src, y, dst, OW);
+                else System.arraycopy(padded, src, y, dst, OW);
+            }
         }
     }
 

@@ -244,6 +244,11 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
+        return forward(x, training, false);
+    }
+
+    /** Forward with the following ReLU applied as the output is written (see Sequential's fusion). */
+    Tensor forward(Tensor x, boolean training, boolean relu) {
         int[] s = x.shape();
         checkInput(s);
         int n = s[0];
@@ -252,10 +257,11 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
         float[] w = weight.value().data();
         float[] b = bias == null ? null : bias.value().data();
         if (!transposed) {
-            e.forward(x.data(), w, b, output.data(), n);
+            e.forward(x.data(), w, b, output.data(), n, relu);
         } else {
             e.backwardData(x.data(), w, output.data(), n);
             if (b != null) addBias(output.data(), b, n, outChannels, e.geometry().height() * e.geometry().width());
+            if (relu) jcnn.kernel.Elementwise.reluForward(output.data(), output.data(), 0, output.numel());
         }
         input = training ? x : null;
         return output;

@@ -84,12 +84,21 @@ public class MaxPool2d extends PoolNd<MaxPool2d> {
 
     @Override
     public Tensor backward(Tensor dy) {
+        return backward(dy, null);
+    }
+
+    /**
+     * Backward through this pooling and the ReLU before it in one pass: where {@code reluOutput} (this layer's
+     * input) is not positive the gradient is dropped (see Sequential's fusion). Null: the plain backward.
+     */
+    Tensor backward(Tensor dy, Tensor reluOutput) {
         checkGradOutput(dy, output);
         if (indices == null || !indices.hasShape(output.shape())) {
             throw new IllegalStateException(this + ": backward needs a forward with training=true");
         }
         gradInput = Tensor.reuse(gradInput, inputShape);
-        Pooling.maxPoolBackward(geometry, dy.data(), indices.data(), gradInput.data(), inputShape[0] * inputShape[1]);
+        Pooling.maxPoolBackward(geometry, dy.data(), indices.data(), gradInput.data(), inputShape[0] * inputShape[1],
+                reluOutput == null ? null : reluOutput.data());
         return gradInput;
     }
 

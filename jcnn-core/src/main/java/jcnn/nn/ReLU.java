@@ -2,6 +2,7 @@ package jcnn.nn;
 
 import jcnn.kernel.Elementwise;
 import jcnn.nn.activation.ElementwiseActivation;
+import jcnn.tensor.Tensor;
 
 /**
  * Rectified linear unit, {@code y = max(x, 0)}; backward passes the gradient where the input was positive.
@@ -22,6 +23,16 @@ public final class ReLU extends ElementwiseActivation {
     protected void gradients(float[] x, float[] y, float[] dy, float[] dx, int from, int to) {
         // y > 0 exactly where x > 0, so the output serves as the mask.
         Elementwise.reluBackward(y, dy, dx, from, to);
+    }
+
+    /** Takes y = ReLU(input), computed by the layer before (see Sequential's fusion). */
+    void adoptActivated(Tensor y, boolean training) {
+        adopt(y, training);
+    }
+
+    /** The output of the last forward (the mask of backward). */
+    Tensor output() {
+        return lastOutput();
     }
 
     @Override

@@ -28,11 +28,17 @@ import jcnn.tensor.Tensor;
  * <p>The first layer is told that no input gradient is needed (nothing before it learns), which skips the
  * most expensive part of a first convolution's backward; call {@link #setInputGradRequired(boolean)
  * setInputGradRequired(true)} for saliency maps and other uses of dLoss/dInput.
+ *
+ * <p>Fusion: a {@link ReLU} right after a convolution is applied as the convolution writes its output, and the
+ * backward of a ReLU right before a {@link MaxPool2d} is done inside the pooling's backward scatter. Each saves a
+ * pass over the largest activations of a CNN; the results are bit for bit those of the separate layers (tested),
+ * and every layer still caches what it always does. {@link #fusion(boolean) fusion(false)} turns it off.
  */
 public final class Sequential extends Layer implements Iterable<Layer> {
     private final List<Layer> layers = new ArrayList<>();
     private final List<String> names = new ArrayList<>(); // null: named by index
     private int[] builtInputShape;
+    private boolean fusion = true;
 
     public Sequential(Layer... layers) {
         setInputGradRequired(false);
@@ -217,12 +223,25 @@ public final class Sequential extends Layer implements Iterable<Layer> {
     // Forward and backward
     // ---------------------------------------------------------------------------------------------------
 
+    /** Turns the fusion of ReLU into neighbouring convolutions and poolings on (default) or off. */
+    public Sequential fusion(boolean enabled) {
+        this.fusion = enabled;
+        return this;
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         Tensor h = x;
         for (int i = 0; i < layers.size(); i++) {
             try {
-                h = layers.get(i).forward(h, training);
+                Layer layer = layers.get(i);
+                if (fusion && layer instanceof ConvNd<?> conv && i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU relu) {
+                    h = conv.forward(h, training, true);
+                    relu.adoptActivated(h, training);
+                    i++;
+                } else {
+                    h = layer.forward(h, training);
+                }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("layer " + i + " ('" + nameOf(i) + "'): " + e.getMessage(), e);
             }
@@ -239,6 +258,12 @@ public final class Sequential extends Layer implements Iterable<Layer> {
     public Tensor backward(Tensor gradOutput) {
         Tensor g = gradOutput;
         for (int i = layers.size() - 1; i >= 0; i--) {
+            if (fusion && i > 0 && layers.get(i) instanceof MaxPool2d pool && layers.get(i - 1) instanceof ReLU relu
+                    && relu.isInputGradRequired()) {
+                g = pool.backward(g, relu.output());
+                i--;
+                continue;
+            }
             g = layers.get(i).backward(g);
             if (g == null && i > 0) {
                 throw new IllegalStateException("layer " + i + " ('" + nameOf(i) + "') returned no input gradient");

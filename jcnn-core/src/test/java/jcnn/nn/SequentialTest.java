@@ -154,6 +154,30 @@ class SequentialTest {
         assertEquals(true, m.get(0).isInputGradRequired());
     }
 
+    /** Fused ReLUs (into the convolution's output, into the pooling's backward) change no bit of anything. */
+    @Test
+    void fusionIsBitForBitTheSameAsSeparateLayers() {
+        for (String name : List.of("simple", "deep", "lenet5")) {
+            Sequential fused = Models.byName(name, new int[] {1, 28, 28}, 10, c -> new ReLU()).initialize(Init.heNormal(), 3);
+            Sequential plain = Models.byName(name, new int[] {1, 28, 28}, 10, c -> new ReLU()).initialize(Init.heNormal(), 3).fusion(false);
+            fused.setInputGradRequired(true);
+            plain.setInputGradRequired(true);
+            Tensor x = Tensors.random(8, 6, 1, 28, 28);
+            Tensor g = Tensors.random(9, 6, 10);
+            for (Sequential m : List.of(fused, plain)) {
+                for (Layer l : m) if (l instanceof Dropout d) d.seed(5);
+            }
+            Tensor yf = fused.forward(x, true).copy(), yp = plain.forward(x, true).copy();
+            assertArrayEquals(yp.data(), yf.data(), name + " forward");
+            Tensor dxf = fused.backward(g).copy(), dxp = plain.backward(g).copy();
+            assertArrayEquals(dxp.data(), dxf.data(), name + " input gradient");
+            for (int i = 0; i < fused.parameters().size(); i++) {
+                assertArrayEquals(plain.parameters().get(i).grad().data(), fused.parameters().get(i).grad().data(), name + " gradient " + i);
+            }
+            assertArrayEquals(plain.predict(x).data(), fused.predict(x).data(), name + " evaluation");
+        }
+    }
+
     @Test
     void printsLikePyTorch() {
         assertEquals("Sequential(\n  (0): Conv2d(1, 2, kernelSize=3)\n  (act): ReLU()\n)",

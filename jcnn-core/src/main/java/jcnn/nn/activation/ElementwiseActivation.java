@@ -71,6 +71,20 @@ public abstract class ElementwiseActivation extends Layer {
         return gradInput;
     }
 
+    /**
+     * Takes {@code activated}, already equal to f(input), as this layer's output — for a model that computed the
+     * activation inside the previous layer (a ReLU fused into a convolution) — so that backward works as usual.
+     */
+    protected final void adopt(Tensor activated, boolean training) {
+        output = activated;
+        input = training ? activated : null;
+    }
+
+    /** The output of the last forward (owned by this layer), or null. */
+    protected final Tensor lastOutput() {
+        return output;
+    }
+
     private void valuesInBlocks(float[] x, float[] y, int from, int to) {
         for (int b = from; b < to; b += BLOCK) values(x, y, b, Math.min(b + BLOCK, to));
     }
