@@ -27,6 +27,7 @@ import jcnn.optim.Optimizer;
 import jcnn.optim.Optimizers;
 import jcnn.optim.Schedules;
 import jcnn.train.EpochStats;
+import jcnn.train.ModelInfo;
 import jcnn.train.Evaluation;
 import jcnn.train.Trainer;
 import picocli.CommandLine.Command;
@@ -167,10 +168,7 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = optimizer(net, optimizer, lr, weightDecay, clipNorm);
 
         Map<String, String> info = new LinkedHashMap<>();
-        info.put("input-shape", join(train.imageShape()));
-        info.put("classes", String.join(",", train.classNames()));
-        info.put("normalize-mean", join(normalize.mean()));
-        info.put("normalize-std", join(normalize.std()));
+        new ModelInfo(train.imageShape(), train.classNames(), normalize).writeTo(info);
         info.put("model", model);
         info.put("data", data);
         info.put("optimizer", opt.name());
@@ -230,7 +228,7 @@ final class TrainCommand implements Callable<Integer> {
             train = split.first();
             monitor = split.second();
         }
-        Normalize normalize = Normalize.of(floats(info.get("normalize-mean")), floats(info.get("normalize-std")));
+        Normalize normalize = ModelInfo.of(saved).normalize();
         Sequential net = saved.model();
         Optimizer opt = optimizer(net, info.get("optimizer"), Double.parseDouble(info.get("lr")), decay, clip);
         LrSchedule lrSchedule = parse(() -> Schedules.byName(info.get("schedule")), "the recorded schedule");
@@ -259,7 +257,7 @@ final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         double minutes = (System.nanoTime() - start) / 60e9;
-        Normalize normalize = Normalize.of(floats(info.get("normalize-mean")), floats(info.get("normalize-std")));
+        Normalize normalize = trainer.normalize();
         Evaluation result = Trainer.evaluate(trainer.model(), test, normalize, 200);
         info.put("test-accuracy", String.format(Locale.ROOT, "%.4f", result.accuracy()));
         info.put("test-loss", String.format(Locale.ROOT, "%.4f", result.loss()));
@@ -349,22 +347,6 @@ final class TrainCommand implements Callable<Integer> {
         return file.resolveSibling(name + suffix);
     }
 
-    static String join(int[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < v.length; i++) sb.append(i > 0 ? ", " : "").append(v[i]);
-        return sb.toString();
-    }
 
-    static String join(float[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < v.length; i++) sb.append(i > 0 ? ", " : "").append(v[i]);
-        return sb.toString();
-    }
 
-    static float[] floats(String text) {
-        String[] parts = text.split(",");
-        float[] v = new float[parts.length];
-        for (int i = 0; i < v.length; i++) v[i] = Float.parseFloat(parts[i].trim());
-        return v;
-    }
 }

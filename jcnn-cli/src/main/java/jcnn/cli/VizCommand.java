@@ -18,7 +18,7 @@ import jcnn.viz.Deconvnet;
 import jcnn.viz.FeatureMaps;
 import jcnn.viz.FilterImages;
 import jcnn.viz.ImageInput;
-import jcnn.viz.ModelInfo;
+import jcnn.train.ModelInfo;
 import jcnn.viz.Png;
 import jcnn.viz.Saliency;
 import jcnn.viz.Scaling;

@@ -162,6 +162,11 @@ public final class Trainer {
         return optimizer;
     }
 
+    /** The normalisation applied to every batch, or null. */
+    public Normalize normalize() {
+        return normalize;
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // Training
     // ---------------------------------------------------------------------------------------------------

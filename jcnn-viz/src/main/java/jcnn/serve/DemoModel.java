@@ -15,6 +15,7 @@ import jcnn.nn.Init;
 import jcnn.nn.Sequential;
 import jcnn.optim.Optimizers;
 import jcnn.optim.Schedules;
+import jcnn.train.ModelInfo;
 import jcnn.train.Trainer;
 
 /**
@@ -78,28 +79,11 @@ public final class DemoModel {
                 .epochs(epochs).batchSize(64).seed(SEED).schedule(Schedules.cosine(epochs))
                 .augmentation(Augmentation.shift(2)).normalize(norm).validation(test);
         Map<String, String> info = new LinkedHashMap<>();
-        info.put("input-shape", join(train.imageShape()));
-        info.put("classes", String.join(",", train.classNames()));
-        if (norm != null) {
-            info.put("normalize-mean", join(norm.mean()));
-            info.put("normalize-std", join(norm.std()));
-        }
+        new ModelInfo(train.imageShape(), train.classNames(), norm).writeTo(info);
         info.put("model", "serve-demo");
         info.put("data", data);
         info.put("epochs", Integer.toString(epochs));
         info.put("seed", Long.toString(SEED));
         return new Plan(t, train, info);
-    }
-
-    static String join(int[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < v.length; i++) sb.append(i > 0 ? ", " : "").append(v[i]);
-        return sb.toString();
-    }
-
-    static String join(float[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < v.length; i++) sb.append(i > 0 ? ", " : "").append(v[i]);
-        return sb.toString();
     }
 }

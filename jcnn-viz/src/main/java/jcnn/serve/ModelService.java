@@ -17,7 +17,7 @@ import jcnn.viz.FeatureMaps;
 import jcnn.viz.FilterImages;
 import jcnn.viz.ImageInput;
 import jcnn.viz.LayerTrace;
-import jcnn.viz.ModelInfo;
+import jcnn.train.ModelInfo;
 import jcnn.viz.ModelCopies;
 import jcnn.viz.Png;
 import jcnn.viz.Saliency;

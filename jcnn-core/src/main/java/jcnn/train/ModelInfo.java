@@ -1,14 +1,16 @@
-package jcnn.viz;
+package jcnn.train;
 
 import java.util.List;
+import java.util.Map;
 import jcnn.data.Normalize;
 import jcnn.io.ModelFile;
 import jcnn.tensor.Tensor;
 
 /**
- * What a model file written by {@code jcnn train} records besides the weights, read from its info: the input
- * shape of one sample ({@code input-shape = 1, 28, 28}), the class names ({@code classes = 0,1,...}) and the
- * normalisation the model was trained with ({@code normalize-mean}, {@code normalize-std}).
+ * What a model file written by {@code jcnn train} (or the demo server) records besides the weights, in its info:
+ * the input shape of one sample ({@code input-shape = 1, 28, 28}), the class names ({@code classes = 0,1,...})
+ * and the normalisation the model was trained with ({@code normalize-mean}, {@code normalize-std}). One place
+ * writes these keys ({@link #writeTo}) and one reads them ({@link #of}).
  *
  * @param sampleShape one input (C, H, W), or null when the file does not record it
  * @param classes     the class names, or null when not recorded
@@ -31,6 +33,29 @@ public record ModelInfo(int[] sampleShape, List<String> classes, Normalize norma
             norm = Normalize.of(floats(mean, "normalize-mean"), floats(std, "normalize-std"));
         }
         return new ModelInfo(s, names == null ? null : List.of(names.split(",")), norm);
+    }
+
+    /** Puts the keys into a model file's info (the recorded parts only). */
+    public void writeTo(Map<String, String> info) {
+        if (sampleShape != null) info.put("input-shape", join(sampleShape));
+        if (classes != null) info.put("classes", String.join(",", classes));
+        if (normalize != null) {
+            info.put("normalize-mean", join(normalize.mean()));
+            info.put("normalize-std", join(normalize.std()));
+        }
+    }
+
+    private static String join(int[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < v.length; i++) sb.append(i > 0 ? ", " : "").append(v[i]);
+        return sb.toString();
+    }
+
+    /** Floats as {@link Float#toString} writes them, so that they read back exactly. */
+    private static String join(float[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < v.length; i++) sb.append(i > 0 ? ", " : "").append(v[i]);
+        return sb.toString();
     }
 
     /** {@code x} (1, C, H, W) in [0, 1] as the model takes it: normalised when the model was trained so. */
