@@ -29,22 +29,26 @@ interface ConvDriver {
     void multiply(float[] packedA, int m, int k, int cols, PanelSource b, int n0, int n1,
                   float[] out, int outOff, int outStride, float[] bias, int biasOff, float[] packB);
 
-    /** Packs rows [r0, r0 + kc) of a row-major matrix (row stride ldb, cols columns) into B panels. */
-    void packRows(float[] b, int bOff, int ldb, int r0, int kc, int cols, float[] dst);
+    /**
+     * Packs rows [r0, r0 + count) of a row-major matrix (row stride ldb, cols columns) into B panels of depth
+     * {@code depth}, at depth {@code offset}.
+     */
+    void packRows(float[] b, int bOff, int ldb, int r0, int count, int cols, float[] dst, int depth, int offset);
 
     /**
      * Packs rows [r0, r0 + kc) of Bᵀ, where B (cols × ldb-strided rows) is stored row-major, into B panels: the
      * operand colᵀ of the weight gradient, read from the column matrix.
      */
-    void packColumns(float[] b, int bOff, int ldb, int r0, int kc, int cols, float[] dst);
+    void packColumns(float[] b, int bOff, int ldb, int r0, int count, int cols, float[] dst, int depth, int offset);
 
     /** Floats of the A buffer {@link #accumulate} needs for m rows. */
     int accumulateASize(int m);
 
     /**
      * acc (m × kDim, at accOff) = Σ_{n in [n0, n1)} A_n (m × p) · B_n, where A_n is read from {@code a} (rows of length p,
-     * image n at aOff + n·aStride) and B_n (p × kDim) comes from {@code b} in blocks of positions. With
-     * {@code overwrite} the first product replaces acc, otherwise everything is added to it.
+     * image n at aOff + n·aStride) and B_n (p × kDim) comes from {@code b}. The images' positions are taken as one
+     * long shared dimension, so a block may span several small images. With {@code overwrite} the first product
+     * replaces acc, otherwise everything is added to it.
      */
     void accumulate(int m, int kDim, int p, float[] a, int aOff, int aStride, PanelSource b, int n0, int n1,
                     float[] acc, int accOff, boolean overwrite, float[] packA, float[] packB);

@@ -133,13 +133,13 @@ public final class Convolution {
                 for (int gi = 0; gi < groups; gi++) {
                     int xg = gi * g.inputSize();
                     // im2col once per image (at its first block), then panels are cut from the column matrix
-                    PanelSource cols = (n, r0, kc, dst) -> {
+                    PanelSource cols = (n, r0, count, dst, depth, offset) -> {
                         if (g.isPointwise()) {
-                            driver.packRows(x, n * inputSize() + xg, p, r0, kc, p, dst);
+                            driver.packRows(x, n * inputSize() + xg, p, r0, count, p, dst, depth, offset);
                             return;
                         }
                         if (r0 == 0) Im2col.im2col(g, x, n * inputSize() + xg, col, 0);
-                        driver.packRows(col, 0, p, r0, kc, p, dst);
+                        driver.packRows(col, 0, p, r0, count, p, dst, depth, offset);
                     };
                     driver.multiply(packedW[gi], mg, kg, p, cols, n0, n1, y, gi * mg * p, outputSize(), bias, gi * mg, s.packB);
                 }
@@ -204,7 +204,8 @@ public final class Convolution {
                     for (int gi = 0; gi < groups; gi++) {
                         int xo = n * inputSize() + gi * g.inputSize();
                         int yo = gi * mg * p;
-                        PanelSource rows = (img, r0, kc, dst) -> driver.packRows(dy, img * outputSize() + yo, p, r0, kc, p, dst);
+                        PanelSource rows = (img, r0, count, dst, depth, offset) ->
+                                driver.packRows(dy, img * outputSize() + yo, p, r0, count, p, dst, depth, offset);
                         if (g.isPointwise()) {
                             driver.multiply(packedW[gi], kg, mg, p, rows, n, n + 1, dx, xo, 0, null, 0, s.packB);
                         } else {
@@ -268,14 +269,18 @@ public final class Convolution {
                 float[] col = columnBuffer(chunk);
                 for (int gi = 0; gi < groups; gi++) {
                     int xg = gi * g.inputSize();
-                    // colᵀ panels cut from the column matrix, computed once per image (at its first block)
-                    PanelSource colT = (n, q0, kc, dst) -> {
+                    // colᵀ from the column matrix, computed when an image's first positions are asked for
+                    int[] current = {-1};
+                    PanelSource colT = (n, q0, count, dst, depth, offset) -> {
                         if (g.isPointwise()) {
-                            driver.packColumns(x, n * inputSize() + xg, p, q0, kc, kg, dst);
+                            driver.packColumns(x, n * inputSize() + xg, p, q0, count, kg, dst, depth, offset);
                             return;
                         }
-                        if (q0 == 0) Im2col.im2col(g, x, n * inputSize() + xg, col, 0);
-                        driver.packColumns(col, 0, p, q0, kc, kg, dst);
+                        if (current[0] != n) {
+                            Im2col.im2col(g, x, n * inputSize() + xg, col, 0);
+                            current[0] = n;
+                        }
+                        driver.packColumns(col, 0, p, q0, count, kg, dst, depth, offset);
                     };
                     driver.accumulate(mg, kg, p, dy, gi * mg * p, outputSize(), colT, n0, n1, acc, gi * mg * kg, true, s.packA, s.packB);
                 }

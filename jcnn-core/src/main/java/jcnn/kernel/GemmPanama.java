@@ -158,8 +158,17 @@ final class GemmPanama implements GemmKernel {
 
     /** Packs rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) into MR-row panels, k-major, zero-padded. */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int p0, int mc, int kc, float[] dst) {
+        packA(transA, a, aOff, lda, i0, p0, mc, kc, dst, kc, 0);
+    }
+
+    /**
+     * As above, into panels of depth {@code depth} starting at depth {@code offset}: a block whose k-range is
+     * assembled from several pieces (the weight gradient's positions of several images).
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int p0, int mc, int kc, float[] dst,
+                      int depth, int offset) {
         for (int ir = 0; ir < mc; ir += MR) {
-            int d = ir * kc;
+            int d = ir * depth + offset * MR;
             int rows = Math.min(MR, mc - ir);
             if (!transA && rows == MR) {
                 // four row streams read in step, one sequential write stream
@@ -185,8 +194,14 @@ final class GemmPanama implements GemmKernel {
 
     /** Packs rows [p0, p0+kc) × columns [j0, j0+nc) of op(B) into NR-column panels, k-major, zero-padded. */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc, float[] dst) {
+        packB(transB, b, bOff, ldb, p0, j0, kc, nc, dst, kc, 0);
+    }
+
+    /** As above, into panels of depth {@code depth} starting at depth {@code offset}. */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc, float[] dst,
+                      int depth, int offset) {
         for (int jr = 0; jr < nc; jr += NR) {
-            int base = jr * kc;
+            int base = jr * depth + offset * NR;
             int cols = Math.min(NR, nc - jr);
             if (!transB) {
                 for (int p = 0; p < kc; p++) {

@@ -58,7 +58,7 @@ final class PanamaConv implements ConvDriver {
             int o = outOff + n * outStride;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                b.pack(n, pc, kc, packB);
+                b.pack(n, pc, kc, packB, kc, 0);
                 boolean first = pc == 0;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
@@ -70,38 +70,42 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
-    public void packRows(float[] b, int bOff, int ldb, int r0, int kc, int cols, float[] dst) {
-        GemmPanama.packB(false, b, bOff, ldb, r0, 0, kc, cols, dst);
+    public void packRows(float[] b, int bOff, int ldb, int r0, int count, int cols, float[] dst, int depth, int offset) {
+        GemmPanama.packB(false, b, bOff, ldb, r0, 0, count, cols, dst, depth, offset);
     }
 
     @Override
-    public void packColumns(float[] b, int bOff, int ldb, int r0, int kc, int cols, float[] dst) {
-        GemmPanama.packB(true, b, bOff, ldb, r0, 0, kc, cols, dst);
+    public void packColumns(float[] b, int bOff, int ldb, int r0, int count, int cols, float[] dst, int depth, int offset) {
+        GemmPanama.packB(true, b, bOff, ldb, r0, 0, count, cols, dst, depth, offset);
     }
 
     @Override
     public int accumulateASize(int m) {
-        return roundUp(Math.min(MC, m), MR) * KC;
+        return roundUp(m, MR) * KC;
     }
 
     @Override
     public void accumulate(int m, int kDim, int p, float[] a, int aOff, int aStride, PanelSource b, int n0, int n1,
                            float[] acc, int accOff, boolean overwrite, float[] packA, float[] packB) {
         float[] edge = EDGE.get();
-        boolean first = overwrite;
-        for (int n = n0; n < n1; n++) {
-            for (int pc = 0; pc < p; pc += KC) {
-                int kc = Math.min(KC, p - pc);
-                b.pack(n, pc, kc, packB);
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    GemmPanama.packA(false, a, aOff + n * aStride, p, ic, pc, mc, kc, packA);
-                    GemmPanama.macroKernel(mc, kDim, kc, packA, 0, packB, first ? 0f : 1f, acc, accOff + ic * kDim, kDim, edge, null, 0);
-                }
-                first = false;
+        long total = (long) (n1 - n0) * p;
+        if (total == 0 && overwrite) java.util.Arrays.fill(acc, accOff, accOff + m * kDim, 0f);
+        for (long t0 = 0; t0 < total; t0 += KC) {
+            int kc = (int) Math.min(KC, total - t0);
+            // assemble one block of kc positions, possibly from several images
+            for (int done = 0; done < kc; ) {
+                long t = t0 + done;
+                int n = n0 + (int) (t / p), q0 = (int) (t % p), count = Math.min(p - q0, kc - done);
+                b.pack(n, q0, count, packB, kc, done);
+                GemmPanama.packA(false, a, aOff + n * aStride, p, 0, q0, m, count, packA, kc, done);
+                done += count;
+            }
+            float beta = overwrite && t0 == 0 ? 0f : 1f;
+            for (int ic = 0; ic < m; ic += MC) {
+                GemmPanama.macroKernel(Math.min(MC, m - ic), kDim, kc, packA, ic * kc, packB, beta, acc, accOff + ic * kDim, kDim,
+                        edge, null, 0);
             }
         }
-        if (first) java.util.Arrays.fill(acc, accOff, accOff + m * kDim, 0f); // nothing was accumulated
     }
 
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[GemmPanama.LANES]);
