@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -151,6 +152,8 @@ final class TrainCommand implements Callable<Integer> {
         IntFunction<Layer> act = activationFactory(activation);
         Init initScheme = parse(() -> Init.byName(init), "--init");
         LrSchedule lrSchedule = schedule(schedule, warmup, epochCount);
+        checkOptimizerName(optimizer);
+        if (model.contains("(") && !Files.isRegularFile(Path.of(model))) parse(() -> Architecture.parseModel(model), "--model");
 
         Dataset train = Datasets.load(data, true), test = Datasets.load(data, false);
         Dataset monitor = test;
@@ -308,6 +311,12 @@ final class TrainCommand implements Callable<Integer> {
     static IntFunction<Layer> activationFactory(String name) {
         parse(() -> Activations.byName(name, 1), "--activation");
         return channels -> Activations.byName(name, channels);
+    }
+
+    /** Rejects an unknown optimizer name before any data is loaded. */
+    static void checkOptimizerName(String name) {
+        jcnn.nn.Parameter probe = new jcnn.nn.Parameter("probe", jcnn.nn.Parameter.Kind.WEIGHT, jcnn.tensor.Tensor.zeros(1), 1, 1);
+        parse(() -> Optimizers.byName(name, List.of(probe), 1e-3), "--optimizer");
     }
 
     static Optimizer optimizer(Sequential net, String name, Double lr, double weightDecay, Double clipNorm) {

@@ -65,6 +65,29 @@ class TrainCommandTest {
         b.model().stateDict().forEach((k, v) -> assertArrayEquals(v.data(), a.model().stateDict().get(k).data(), k));
     }
 
+    /** Bad options are refused with exit code 2 and a one-line message, before any data is read. */
+    @Test
+    void badOptionsExitWithCode2BeforeAnyWork() {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            // a data set that does not exist would fail with exit code 1 only if it were ever loaded
+            assertEquals(2, Main.run("train", "--optimizer", "adamm", "--data", "/no/such/data"));
+            assertTrue(captured.toString().contains("--optimizer: unknown optimizer 'adamm'"), captured.toString());
+            assertEquals(2, Main.run("train", "--epochs", "0", "--data", "/no/such/data"));
+            assertEquals(2, Main.run("train", "--model", "Conv2d(1, 8, 3), Rectifier()", "--data", "/no/such/data"));
+            assertEquals(2, Main.run("train", "--activation", "bogus", "--data", "/no/such/data"));
+            assertEquals(2, Main.run("train", "--schedule", "sawtooth", "--data", "/no/such/data"));
+            assertEquals(2, Main.run("train", "--lr", "-1", "--data", "/no/such/data"));
+            assertEquals(2, Main.run("train", "--early-stopping", "3", "--data", "/no/such/data"));
+            assertEquals(2, Main.run("train", "--no-such-option"));
+            assertEquals(1, Main.run("train", "--epochs", "1", "--data", "/no/such/data"), "a missing data set is a failure at work, code 1");
+        } finally {
+            System.setErr(err);
+        }
+    }
+
     private Process start(List<String> args, Path output) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
