@@ -40,9 +40,7 @@ public final class Pooling {
     /** y = max over each window, argmax = where it was; planes in parallel. {@code argmax} may be null. */
     public static void maxPoolForward(ConvGeometry g, float[] x, float[] y, int[] argmax, int planes) {
         final int HW = g.height() * g.width(), P = g.outH() * g.outW();
-        final boolean twoByTwo = g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2
-                && g.padTop() == 0 && g.padLeft() == 0 && g.dilationH() == 1 && g.dilationW() == 1
-                && 2 * g.outH() <= g.height() && 2 * g.outW() <= g.width(); // no partial window (ceil mode)
+        final boolean twoByTwo = isTwoByTwo(g); // no partial window (ceil mode)
         // Per-plane calls keep the loops in small, often-called methods that the JIT compiles fully.
         Parallel.forRange(planes, (p0, p1, chunk) -> {
             for (int plane = p0; plane < p1; plane++) {
@@ -94,12 +92,49 @@ public final class Pooling {
      */
     public static void maxPoolBackward(ConvGeometry g, float[] dy, int[] argmax, float[] dx, int planes, float[] reluOutput) {
         final int HW = g.height() * g.width(), P = g.outH() * g.outW();
+        final boolean twoByTwo = isTwoByTwo(g);
         Parallel.forRange(planes, (p0, p1, chunk) -> {
             for (int plane = p0; plane < p1; plane++) {
-                if (reluOutput == null) scatterPlane(dy, argmax, plane * P, P, dx, plane * HW, HW);
+                if (twoByTwo) scatter2x2(dy, argmax, plane * P, g, dx, plane * HW, reluOutput);
+                else if (reluOutput == null) scatterPlane(dy, argmax, plane * P, P, dx, plane * HW, HW);
                 else scatterPlaneMasked(dy, argmax, plane * P, P, dx, plane * HW, HW, reluOutput);
             }
         });
+    }
+
+    /** 2×2 windows, stride 2, no padding, none partial: every input cell belongs to at most one window. */
+    private static boolean isTwoByTwo(ConvGeometry g) {
+        return g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2
+                && g.padTop() == 0 && g.padLeft() == 0 && g.dilationH() == 1 && g.dilationW() == 1
+                && 2 * g.outH() <= g.height() && 2 * g.outW() <= g.width();
+    }
+
+    /**
+     * The backward of one plane of 2×2 pooling in one pass: windows do not overlap, so each window's four cells
+     * are zeroed and its gradient written at the switch — no separate fill, no data-dependent branch. With a
+     * ReLU output the gradient is dropped where it is not positive. Cells outside every window (an odd last
+     * row or column) are zeroed.
+     */
+    private static void scatter2x2(float[] dy, int[] argmax, int yo, ConvGeometry g, float[] dx, int xo, float[] reluOutput) {
+        final int W = g.width(), H = g.height(), OH = g.outH(), OW = g.outW();
+        for (int oh = 0; oh < OH; oh++) {
+            int row = xo + 2 * oh * W, q = yo + oh * OW;
+            for (int ow = 0; ow < OW; ow++) {
+                int top = row + 2 * ow;
+                dx[top] = 0f;
+                dx[top + 1] = 0f;
+                dx[top + W] = 0f;
+                dx[top + W + 1] = 0f;
+                int at = xo + argmax[q + ow];
+                float v = dy[q + ow];
+                dx[at] = reluOutput == null || reluOutput[at] > 0f ? v : 0f;
+            }
+            if (2 * OW < W) {
+                Arrays.fill(dx, row + 2 * OW, row + W, 0f);
+                Arrays.fill(dx, row + W + 2 * OW, row + 2 * W, 0f);
+            }
+        }
+        if (2 * OH < H) Arrays.fill(dx, xo + 2 * OH * W, xo + H * W, 0f);
     }
 
     private static void scatterPlane(float[] dy, int[] argmax, int yo, int P, float[] dx, int xo, int HW) {

@@ -75,7 +75,17 @@ public class Adam extends Optimizer {
     }
 
     @Override
+    protected boolean elementwise() {
+        return true;
+    }
+
+    @Override
     protected void updateParameter(int index, float[] w, float[] g) {
+        updateRange(index, w, g, 0, w.length);
+    }
+
+    @Override
+    protected void updateRange(int index, float[] w, float[] g, int from, int to) {
         long t = steps();
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
@@ -85,7 +95,7 @@ public class Adam extends Optimizer {
         float[] m = slot("exp_avg")[index];
         float[] v = slot("exp_avg_sq")[index];
         float[] vMax = amsgrad ? slot("max_exp_avg_sq")[index] : null;
-        for (int j = 0; j < w.length; j++) {
+        for (int j = from; j < to; j++) {
             float gj = g[j];
             float mj = m[j] * b1 + r1 * gj;
             float vj = v[j] * b2 + r2 * gj * gj;

@@ -26,13 +26,14 @@ public final class AdamW extends Adam {
         return true;
     }
 
+    /** Decoupled decay first (w ← w·(1 - lr·λ)), then Adam's step, element by element over the range. */
     @Override
-    protected void updateParameter(int index, float[] w, float[] g) {
+    protected void updateRange(int index, float[] w, float[] g, int from, int to) {
         double wd = weightDecayOf(index);
         if (wd != 0) {
             float keep = (float) (1 - learningRate() * wd);
-            for (int j = 0; j < w.length; j++) w[j] *= keep;
+            for (int j = from; j < to; j++) w[j] *= keep;
         }
-        super.updateParameter(index, w, g);
+        super.updateRange(index, w, g, from, to);
     }
 }

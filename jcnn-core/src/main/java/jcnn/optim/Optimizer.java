@@ -106,8 +106,31 @@ public abstract class Optimizer {
     protected void update(double loss, Closure closure) {
         beginStep(loss);
         for (int i = 0; i < params.size(); i++) {
-            updateParameter(i, params.get(i).value().data(), gradient(i));
+            float[] w = params.get(i).value().data(), g = gradient(i);
+            final int index = i;
+            if (elementwise() && w.length >= PARALLEL_MIN) {
+                // every element follows the rule on its own, so ranges can be updated in parallel
+                jcnn.kernel.Parallel.forRange(w.length, (from, to, chunk) -> updateRange(index, w, g, from, to));
+            } else {
+                updateParameter(i, w, g);
+            }
         }
+    }
+
+    /** Parameters at least this large are updated by all threads when the rule is {@link #elementwise()}. */
+    static final int PARALLEL_MIN = 1 << 16;
+
+    /**
+     * True when the rule updates each element from that element's own state alone (Adam, SGD...), so that
+     * {@link #updateRange} may run on parts of a parameter in parallel without changing any result.
+     */
+    protected boolean elementwise() {
+        return false;
+    }
+
+    /** Updates elements [from, to) of parameter {@code index}; only for {@link #elementwise()} rules. */
+    protected void updateRange(int index, float[] w, float[] g, int from, int to) {
+        throw new IllegalStateException(name() + " does not update ranges");
     }
 
     /** Per-step scalar work (bias corrections, schedules of the rule), before the parameter loop. */
