@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure GEMM, convolution, pooling and training speed (min/median/max of several samples).",
         footerHeading = "%nExamples:%n",
-        footer = {"  jcnn bench --threads 1", "  jcnn bench --groups gemm --json gemm.json"})
+        footer = {"  jcnn bench --threads 1", "  jcnn bench --groups gemm --json gemm.json", "  jcnn bench --profile deep --threads 1"})
 final class BenchCommand implements Callable<Integer> {
     static final List<String> GROUPS = List.of("gemm", "conv", "pool", "deconv", "train", "infer");
 
@@ -41,6 +41,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
     Path json;
+
+    @Option(names = "--profile", paramLabel = "MODEL", description = "instead: where a training step of a built-in model "
+            + "(simple, deep, lenet5, bn) spends its time, layer by layer")
+    String profile;
 
     static final class GroupNames extends ArrayList<String> {
         GroupNames() {
@@ -61,6 +65,13 @@ final class BenchCommand implements Callable<Integer> {
             Parallel.setThreads(threads);
         }
         System.out.printf("jcnn bench: %s, %d thread(s), Java %s%n", Gemm.implementation(), Parallel.threads(), Runtime.version());
+        if (profile != null) {
+            if (!jcnn.nn.Models.NAMES.contains(profile.toLowerCase(Locale.ROOT))) {
+                throw new Main.UsageException("--profile takes a built-in model: " + String.join(", ", jcnn.nn.Models.NAMES));
+            }
+            System.out.print(jcnn.bench.LayerProfile.run(profile.toLowerCase(Locale.ROOT), quick ? 10 : 40));
+            return 0;
+        }
         List<BenchCase> cases = new ArrayList<>();
         if (chosen.contains("gemm")) cases.addAll(KernelBenchmarks.gemm(quick));
         for (BenchCase c : KernelBenchmarks.conv(quick)) if (chosen.contains(c.group())) cases.add(c);
