@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
         description = "Train a CNN; the output file is a checkpoint after every epoch and the final model.",
         footerHeading = "%nExamples:%n",
         footer = {"  jcnn train                                         SimpleConvNet on the embedded digits",
-                  "  jcnn train --model deep --epochs 20",
+                  "  jcnn train --model deep --epochs 40",
                   "  jcnn train --data fashion-mnist --model bn --epochs 15 --output fashion.jcnn",
                   "  jcnn train --model \"Conv2d(1, 8, 3), ReLU(), MaxPool2d(2), Flatten(), Linear(1352, 10)\"",
                   "  jcnn train --output run.jcnn --resume              continue an interrupted run"})
