@@ -62,10 +62,20 @@ interface ConvDriver {
     void shiftedForward(ShiftPlan plan, float[] x, int xOff, float[] packedW, int m, float[] bias, int biasOff,
                         float[] out, int outOff, float[] xpad, float[] padded, boolean relu);
 
+    /** Floats of the accumulator {@link #shiftedWeightGradient} adds to, for one group of m output channels. */
+    int shiftedGradientSize(ShiftPlan plan, int m);
+
+    /** Floats of its per-thread output-gradient panels ({@code dyT}), which only ever serve one plan. */
+    int shiftedGradientPanelsSize(ShiftPlan plan, int m);
+
     /**
-     * acc (m × K at accOff) (+)= dy (m × outH × outW at dyOff) · shifted(x at xOff)ᵀ for one image and group;
-     * {@code overwrite} replaces acc. {@code dypad} holds m·plan.cols floats.
+     * Adds one image's weight gradient, dy (m × outH × outW at dyOff) · shifted(x at xOff)ᵀ, to the accumulator at
+     * gOff (zero it before the first image), in the driver's own order; {@link #storeShiftedGradient} turns the
+     * total into dW. {@code dyT} holds {@link #shiftedGradientPanelsSize} floats, zero when first used.
      */
-    void shiftedWeightGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m, float[] acc, int accOff,
-                               boolean overwrite, float[] xpad, float[] dypad);
+    void shiftedWeightGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m, float[] grad, int gOff,
+                               float[] xpad, float[] dyT);
+
+    /** acc (m × K at accOff, PyTorch's weight order) = the accumulated gradient at gOff. */
+    void storeShiftedGradient(ShiftPlan plan, int m, float[] grad, int gOff, float[] acc, int accOff);
 }

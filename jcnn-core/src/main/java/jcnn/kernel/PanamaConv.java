@@ -108,8 +108,6 @@ final class PanamaConv implements ConvDriver {
         }
     }
 
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[GemmPanama.LANES]);
-
     @Override
     public void shiftedForward(ShiftPlan plan, float[] x, int xOff, float[] packedW, int m, float[] bias, int biasOff,
                                float[] out, int outOff, float[] xpad, float[] padded, boolean relu) {
@@ -117,8 +115,23 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
-    public void shiftedWeightGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m, float[] acc,
-                                      int accOff, boolean overwrite, float[] xpad, float[] dypad) {
-        PanamaShifted.weightGradient(plan, x, xOff, dy, dyOff, m, acc, accOff, overwrite, xpad, dypad, LANES.get());
+    public int shiftedGradientSize(ShiftPlan plan, int m) {
+        return PanamaShifted.gradRows(plan) * PanamaShifted.gradCols(m);
+    }
+
+    @Override
+    public int shiftedGradientPanelsSize(ShiftPlan plan, int m) {
+        return plan.cols * PanamaShifted.gradCols(m);
+    }
+
+    @Override
+    public void shiftedWeightGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m, float[] grad,
+                                      int gOff, float[] xpad, float[] dyT) {
+        PanamaShifted.weightGradient(plan, x, xOff, dy, dyOff, m, grad, gOff, xpad, dyT);
+    }
+
+    @Override
+    public void storeShiftedGradient(ShiftPlan plan, int m, float[] grad, int gOff, float[] acc, int accOff) {
+        PanamaShifted.storeGradient(plan, m, grad, gOff, acc, accOff);
     }
 }

@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The stride-1 convolution of {@link ShiftPlan} with the Vector API: the GEMM of {@link GemmPanama} whose operand
  * B is read straight from the padded image through the plan's offsets (no im2col, no B packing), and the weight
- * gradient as dot products of output-gradient rows with shifted image windows.
+ * gradient as the same micro-kernel with the shifted image as operand A and the output gradient, transposed, as
+ * operand B.
  *
  * <p>Shapes, one image and one group: packed W (m × K, {@link PanamaConv#packA} order), padded image
  * (C × Hp × Wp flat), output on the padded width (m × cols) then compacted to (m × outH × outW).
@@ -113,79 +114,100 @@ final class PanamaShifted {
     // Weight gradient
     // ---------------------------------------------------------------------------------------------------
 
+    /** Positions per block of the weight gradient: a 16-wide panel of dyᵀ over them (16 KiB) stays in L1. */
+    private static final int QB = 256;
+
+    /** Rows of the transposed weight gradient {@link #weightGradient} accumulates: K rounded up to the tile. */
+    static int gradRows(ShiftPlan plan) {
+        return (plan.offsets.length + MR - 1) / MR * MR;
+    }
+
+    /** Columns of the transposed weight gradient and of the dyᵀ panels: m rounded up to the panel width. */
+    static int gradCols(int m) {
+        return (m + NR - 1) / NR * NR;
+    }
+
     /**
-     * acc (m × K at accOff) (+)= dy (m × outH × outW at dyOff, expanded to the padded width) · shifted(x)ᵀ: each
-     * entry a dot product of a gradient row with an image window. With {@code overwrite} acc is replaced.
+     * dWᵀ (gradRows × gradCols at gOff, row r = column-matrix row, column = output channel) += shifted(x) · dyᵀ for
+     * one image: the GEMM micro-kernel again, now with A read from the image through the plan's offsets (row r of
+     * A at position q is xpad[offset[r] + q]) and B the output gradient transposed into NR-wide panels. Every
+     * access is contiguous or a broadcast and no horizontal sums are needed; as dot products of dy rows with
+     * shifted windows (the textbook view) the loop was bound by unaligned loads and per-entry lane sums.
+     *
+     * <p>{@code dyT} holds {@code plan.cols · gradCols(m)} floats and only ever serves this plan: positions outside
+     * the output (the padded width, the tail) and channels beyond m are zero from allocation on and never
+     * written. Rows of dWᵀ beyond K read a valid window and are ignored by {@link #storeGradient}.
      */
-    static void weightGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m, float[] acc, int accOff,
-                               boolean overwrite, float[] xpad, float[] dypad, float[] lanes) {
+    static void weightGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m,
+                               float[] grad, int gOff, float[] xpad, float[] dyT) {
         plan.pad(x, xOff, xpad);
-        plan.expand(dy, dyOff, m, dypad);
-        final int k = plan.offsets.length, cols = plan.cols;
+        final int cols = plan.cols, ldg = gradCols(m), rows = gradRows(plan), k = plan.offsets.length;
+        transposeGradient(plan, dy, dyOff, m, dyT);
         int[] off = plan.offsets;
-        int i = 0;
-        for (; i + 2 <= m; i += 2) {
-            int r = 0;
-            for (; r + 4 <= k; r += 4) {
-                dot2x4(cols, dypad, i * cols, cols, xpad, off[r], off[r + 1], off[r + 2], off[r + 3],
-                        acc, accOff + i * k + r, k, overwrite, lanes);
+        for (int q0 = 0; q0 < cols; q0 += QB) {
+            int q1 = Math.min(cols, q0 + QB);
+            for (int jp = 0; jp < ldg; jp += NR) {
+                int panel = jp * cols;
+                for (int r = 0; r < rows; r += MR) {
+                    int o0 = off[Math.min(r, k - 1)], o1 = off[Math.min(r + 1, k - 1)];
+                    int o2 = off[Math.min(r + 2, k - 1)], o3 = off[Math.min(r + 3, k - 1)];
+                    gradMicro(q0, q1, xpad, o0, o1, o2, o3, dyT, panel, grad, gOff + r * ldg + jp, ldg);
+                }
             }
-            for (; r < k; r++) {
-                add(acc, accOff + i * k + r, dot(cols, dypad, i * cols, xpad, off[r], lanes), overwrite);
-                add(acc, accOff + (i + 1) * k + r, dot(cols, dypad, (i + 1) * cols, xpad, off[r], lanes), overwrite);
+        }
+    }
+
+    /** dyT[panel j / NR][q][j % NR] = dy[j][q] for the valid positions q of the padded width. */
+    private static void transposeGradient(ShiftPlan plan, float[] dy, int dyOff, int m, float[] dyT) {
+        final int OH = plan.g.outH(), OW = plan.g.outW(), wp = plan.wp, cols = plan.cols;
+        for (int j = 0; j < m; j++) {
+            int base = (j / NR) * NR * cols + j % NR, src = dyOff + j * plan.outPlane;
+            for (int oh = 0; oh < OH; oh++) {
+                int d = base + oh * wp * NR;
+                for (int ow = 0; ow < OW; ow++, d += NR) dyT[d] = dy[src++];
             }
         }
-        for (; i < m; i++) {
-            for (int r = 0; r < k; r++) add(acc, accOff + i * k + r, dot(cols, dypad, i * cols, xpad, off[r], lanes), overwrite);
+    }
+
+    /** C[4 × NR] += A (rows at x + o0..o3, positions [q0, q1)) · B panel (positions × NR at bBase). */
+    private static void gradMicro(int q0, int q1, float[] x, int o0, int o1, int o2, int o3, float[] pb, int bBase,
+                                  float[] c, int co, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, co), c01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, co + ldc), c11 = FloatVector.fromArray(S, c, co + ldc + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * ldc), c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * ldc), c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+        for (int q = q0; q < q1; q++) {
+            int bp = bBase + q * NR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+            FloatVector a0 = FloatVector.broadcast(S, x[o0 + q]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, x[o1 + q]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, x[o2 + q]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, x[o3 + q]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
         }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
     }
 
-    /** Eight dot products of length n (a multiple of the lane count): rows a0, a0 + lda against windows b0..b3. */
-    private static void dot2x4(int n, float[] a, int a0, int lda, float[] x, int b0, int b1, int b2, int b3,
-                               float[] acc, int c0, int ldc, boolean overwrite, float[] lanes) {
-        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s02 = FloatVector.zero(S), s03 = FloatVector.zero(S);
-        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S), s12 = FloatVector.zero(S), s13 = FloatVector.zero(S);
-        int a1 = a0 + lda;
-        for (int q = 0; q < n; q += L) {
-            FloatVector u0 = FloatVector.fromArray(S, a, a0 + q), u1 = FloatVector.fromArray(S, a, a1 + q);
-            FloatVector v = FloatVector.fromArray(S, x, b0 + q);
-            s00 = u0.fma(v, s00);
-            s10 = u1.fma(v, s10);
-            v = FloatVector.fromArray(S, x, b1 + q);
-            s01 = u0.fma(v, s01);
-            s11 = u1.fma(v, s11);
-            v = FloatVector.fromArray(S, x, b2 + q);
-            s02 = u0.fma(v, s02);
-            s12 = u1.fma(v, s12);
-            v = FloatVector.fromArray(S, x, b3 + q);
-            s03 = u0.fma(v, s03);
-            s13 = u1.fma(v, s13);
+    /** acc[accOff + j·K + r] = dWᵀ[r][j] for the m × K valid entries (dW in PyTorch's (M, C, kH, kW) order). */
+    static void storeGradient(ShiftPlan plan, int m, float[] grad, int gOff, float[] acc, int accOff) {
+        final int k = plan.offsets.length, ldg = gradCols(m);
+        for (int j = 0; j < m; j++) {
+            for (int r = 0; r < k; r++) acc[accOff + j * k + r] = grad[gOff + r * ldg + j];
         }
-        add(acc, c0, sum(s00, lanes), overwrite);
-        add(acc, c0 + 1, sum(s01, lanes), overwrite);
-        add(acc, c0 + 2, sum(s02, lanes), overwrite);
-        add(acc, c0 + 3, sum(s03, lanes), overwrite);
-        add(acc, c0 + ldc, sum(s10, lanes), overwrite);
-        add(acc, c0 + ldc + 1, sum(s11, lanes), overwrite);
-        add(acc, c0 + ldc + 2, sum(s12, lanes), overwrite);
-        add(acc, c0 + ldc + 3, sum(s13, lanes), overwrite);
-    }
-
-    private static float dot(int n, float[] a, int a0, float[] x, int b0, float[] lanes) {
-        FloatVector s = FloatVector.zero(S);
-        for (int q = 0; q < n; q += L) s = FloatVector.fromArray(S, a, a0 + q).fma(FloatVector.fromArray(S, x, b0 + q), s);
-        return sum(s, lanes);
-    }
-
-    /** The lanes' sum in lane order (see GemmPanama: reduceLanes would round differently before JIT compilation). */
-    private static float sum(FloatVector v, float[] t) {
-        v.intoArray(t, 0);
-        float s = 0f;
-        for (int i = 0; i < L; i++) s += t[i];
-        return s;
-    }
-
-    private static void add(float[] acc, int i, float v, boolean overwrite) {
-        acc[i] = overwrite ? v : acc[i] + v;
     }
 }

@@ -29,6 +29,11 @@ class ConvolutionTest {
                 {8, 5, 5, 4, 1, 2, 0, 1, 4, 3},      // strided 1x1, grouped
                 {64, 4, 4, 8, 3, 1, 1, 1, 1, 2},     // K = 576
                 {2, 1, 37, 3, 4, 2, 2, 1, 1, 5},     // 1-D
+                // stride 1 with K >= 64: the weight gradient over shifted windows
+                {32, 6, 7, 8, 3, 1, 1, 1, 2, 3},     // grouped, 8 channels per group (part of one panel)
+                {16, 9, 8, 20, 3, 1, 2, 2, 1, 3},    // dilated, 20 channels (two panels)
+                {16, 20, 20, 5, 3, 1, 1, 1, 1, 2},   // 440 positions: several position blocks
+                {7, 10, 10, 6, 5, 1, 0, 1, 1, 3},    // K = 175, not a multiple of the 4-row tile
         };
         for (int[] a : c) out.add(Arguments.of((Object) a));
         return out.stream();
