@@ -249,10 +249,10 @@ public final class Convolution {
         // A small gradient (e.g. 30×25 for a first layer) is cheapest as dot products of rows (GEMM's A·Bᵀ path);
         // larger ones go through the driver's packed accumulation.
         boolean viaDriver = driver != null && (long) mg * kg > 4096;
-        // Stride 1: the GEMM over shifted image windows (no im2col) — 1.2-1.8x the packed accumulation on 3x3
-        // layers with 16-128 channels (measured). With few rows per channel group (K < 64, e.g. one input channel)
-        // transposing dy per image costs as much as the products, and the dot products below win.
-        boolean shifted = driver != null && plans().plan != null && kg >= 64;
+        // Stride 1: no im2col — the driver reads shifted windows of the padded image (as the GEMM micro-kernel's A
+        // for K >= 64, as dot products with lane-wise partial sums below). Measured 1.2-1.8x the packed
+        // accumulation on 3x3 layers with 16-128 channels and 1.0-1.5x the dot products on one-channel layers.
+        boolean shifted = driver != null && plans().plan != null;
         Parallel.forRange(batch, (n0, n1, chunk) -> {
             float[] acc = chunk == 0 ? dw : partial(chunk, dwSize);
             if (shifted) {

@@ -116,12 +116,12 @@ final class PanamaConv implements ConvDriver {
 
     @Override
     public int shiftedGradientSize(ShiftPlan plan, int m) {
-        return PanamaShifted.gradRows(plan) * PanamaShifted.gradCols(m);
+        return PanamaShifted.gradientSize(plan, m);
     }
 
     @Override
     public int shiftedGradientPanelsSize(ShiftPlan plan, int m) {
-        return plan.cols * PanamaShifted.gradCols(m);
+        return PanamaShifted.gradientPanelsSize(plan, m);
     }
 
     @Override

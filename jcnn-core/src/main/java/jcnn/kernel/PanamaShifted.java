@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The stride-1 convolution of {@link ShiftPlan} with the Vector API: the GEMM of {@link GemmPanama} whose operand
  * B is read straight from the padded image through the plan's offsets (no im2col, no B packing), and the weight
  * gradient as the same micro-kernel with the shifted image as operand A and the output gradient, transposed, as
- * operand B.
+ * operand B (or, when K is small, as dot products of output-gradient rows with shifted windows).
  *
  * <p>Shapes, one image and one group: packed W (m × K, {@link PanamaConv#packA} order), padded image
  * (C × Hp × Wp flat), output on the padded width (m × cols) then compacted to (m × outH × outW).
@@ -117,7 +117,51 @@ final class PanamaShifted {
     /** Positions per block of the weight gradient: a 16-wide panel of dyᵀ over them (16 KiB) stays in L1. */
     private static final int QB = 256;
 
-    /** Rows of the transposed weight gradient {@link #weightGradient} accumulates: K rounded up to the tile. */
+    /**
+     * Which form the weight gradient takes. With K (= C·kH·kW per group) of 64 or more, the GEMM form
+     * ({@link #gemmGradient}); below, transposing dy per image would cost as much as the products, and the
+     * gradient is computed as dot products of dy rows with image windows ({@link #dotGradient}).
+     */
+    static boolean gradientAsGemm(ShiftPlan plan) {
+        return plan.offsets.length >= 64;
+    }
+
+    /** Floats of the accumulator for m output channels: dWᵀ tiles, or L partial sums per entry. */
+    static int gradientSize(ShiftPlan plan, int m) {
+        return gradientAsGemm(plan) ? gradRows(plan) * gradCols(m) : m * plan.offsets.length * L;
+    }
+
+    /** Floats of the per-image dy buffer: transposed panels, or rows on the padded width. */
+    static int gradientPanelsSize(ShiftPlan plan, int m) {
+        return gradientAsGemm(plan) ? plan.cols * gradCols(m) : m * plan.cols;
+    }
+
+    /** Adds one image's weight gradient to the accumulator at gOff (zeroed before the first image). */
+    static void weightGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m,
+                               float[] grad, int gOff, float[] xpad, float[] dyBuffer) {
+        if (gradientAsGemm(plan)) gemmGradient(plan, x, xOff, dy, dyOff, m, grad, gOff, xpad, dyBuffer);
+        else dotGradient(plan, x, xOff, dy, dyOff, m, grad, gOff, xpad, dyBuffer);
+    }
+
+    /** acc (m × K at accOff, PyTorch's weight order) = the accumulated gradient at gOff. */
+    static void storeGradient(ShiftPlan plan, int m, float[] grad, int gOff, float[] acc, int accOff) {
+        final int k = plan.offsets.length;
+        if (gradientAsGemm(plan)) {
+            int ldg = gradCols(m);
+            for (int j = 0; j < m; j++) {
+                for (int r = 0; r < k; r++) acc[accOff + j * k + r] = grad[gOff + r * ldg + j];
+            }
+            return;
+        }
+        // the L partial sums of each entry, added in lane order
+        for (int e = 0; e < m * k; e++) {
+            float sum = 0f;
+            for (int l = 0, b = gOff + e * L; l < L; l++) sum += grad[b + l];
+            acc[accOff + e] = sum;
+        }
+    }
+
+    /** Rows of the transposed weight gradient {@link #gemmGradient} accumulates: K rounded up to the tile. */
     static int gradRows(ShiftPlan plan) {
         return (plan.offsets.length + MR - 1) / MR * MR;
     }
@@ -138,8 +182,8 @@ final class PanamaShifted {
      * the output (the padded width, the tail) and channels beyond m are zero from allocation on and never
      * written. Rows of dWᵀ beyond K read a valid window and are ignored by {@link #storeGradient}.
      */
-    static void weightGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m,
-                               float[] grad, int gOff, float[] xpad, float[] dyT) {
+    private static void gemmGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m,
+                                     float[] grad, int gOff, float[] xpad, float[] dyT) {
         plan.pad(x, xOff, xpad);
         final int cols = plan.cols, ldg = gradCols(m), rows = gradRows(plan), k = plan.offsets.length;
         transposeGradient(plan, dy, dyOff, m, dyT);
@@ -203,11 +247,74 @@ final class PanamaShifted {
         c31.intoArray(c, co + 3 * ldc + L);
     }
 
-    /** acc[accOff + j·K + r] = dWᵀ[r][j] for the m × K valid entries (dW in PyTorch's (M, C, kH, kW) order). */
-    static void storeGradient(ShiftPlan plan, int m, float[] grad, int gOff, float[] acc, int accOff) {
-        final int k = plan.offsets.length, ldg = gradCols(m);
-        for (int j = 0; j < m; j++) {
-            for (int r = 0; r < k; r++) acc[accOff + j * k + r] = grad[gOff + r * ldg + j];
+    /**
+     * Partial sums (entry e = j·K + r at gOff + e·L, L lanes each) += dy row j · window r, for one image: each entry a
+     * dot product over the padded width, kept lane-wise so the lanes are added only once, by {@link #storeGradient},
+     * after the last image (a horizontal sum per entry and image would cost a good part of the product itself).
+     * {@code dypad} holds m · plan.cols floats.
+     */
+    private static void dotGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m,
+                                    float[] grad, int gOff, float[] xpad, float[] dypad) {
+        plan.pad(x, xOff, xpad);
+        plan.expand(dy, dyOff, m, dypad);
+        final int k = plan.offsets.length, cols = plan.cols;
+        int[] off = plan.offsets;
+        int j = 0;
+        for (; j + 2 <= m; j += 2) {
+            int r = 0;
+            for (; r + 4 <= k; r += 4) {
+                dot2x4(cols, dypad, j * cols, cols, xpad, off[r], off[r + 1], off[r + 2], off[r + 3],
+                        grad, gOff + (j * k + r) * L, k * L);
+            }
+            for (; r < k; r++) {
+                dot(cols, dypad, j * cols, xpad, off[r], grad, gOff + (j * k + r) * L);
+                dot(cols, dypad, (j + 1) * cols, xpad, off[r], grad, gOff + ((j + 1) * k + r) * L);
+            }
         }
+        for (; j < m; j++) {
+            for (int r = 0; r < k; r++) dot(cols, dypad, j * cols, xpad, off[r], grad, gOff + (j * k + r) * L);
+        }
+    }
+
+    /**
+     * Eight dot products of length n (a multiple of L): rows a0 and a0 + lda against the windows at b0..b3, added
+     * lane-wise to the partial sums at v (row a0's four entries) and v + ldv (row a0 + lda's).
+     */
+    private static void dot2x4(int n, float[] a, int a0, int lda, float[] x, int b0, int b1, int b2, int b3,
+                               float[] acc, int v, int ldv) {
+        FloatVector s00 = FloatVector.fromArray(S, acc, v), s01 = FloatVector.fromArray(S, acc, v + L);
+        FloatVector s02 = FloatVector.fromArray(S, acc, v + 2 * L), s03 = FloatVector.fromArray(S, acc, v + 3 * L);
+        FloatVector s10 = FloatVector.fromArray(S, acc, v + ldv), s11 = FloatVector.fromArray(S, acc, v + ldv + L);
+        FloatVector s12 = FloatVector.fromArray(S, acc, v + ldv + 2 * L), s13 = FloatVector.fromArray(S, acc, v + ldv + 3 * L);
+        int a1 = a0 + lda;
+        for (int q = 0; q < n; q += L) {
+            FloatVector u0 = FloatVector.fromArray(S, a, a0 + q), u1 = FloatVector.fromArray(S, a, a1 + q);
+            FloatVector w = FloatVector.fromArray(S, x, b0 + q);
+            s00 = u0.fma(w, s00);
+            s10 = u1.fma(w, s10);
+            w = FloatVector.fromArray(S, x, b1 + q);
+            s01 = u0.fma(w, s01);
+            s11 = u1.fma(w, s11);
+            w = FloatVector.fromArray(S, x, b2 + q);
+            s02 = u0.fma(w, s02);
+            s12 = u1.fma(w, s12);
+            w = FloatVector.fromArray(S, x, b3 + q);
+            s03 = u0.fma(w, s03);
+            s13 = u1.fma(w, s13);
+        }
+        s00.intoArray(acc, v);
+        s01.intoArray(acc, v + L);
+        s02.intoArray(acc, v + 2 * L);
+        s03.intoArray(acc, v + 3 * L);
+        s10.intoArray(acc, v + ldv);
+        s11.intoArray(acc, v + ldv + L);
+        s12.intoArray(acc, v + ldv + 2 * L);
+        s13.intoArray(acc, v + ldv + 3 * L);
+    }
+
+    private static void dot(int n, float[] a, int a0, float[] x, int b0, float[] acc, int v) {
+        FloatVector s = FloatVector.fromArray(S, acc, v);
+        for (int q = 0; q < n; q += L) s = FloatVector.fromArray(S, a, a0 + q).fma(FloatVector.fromArray(S, x, b0 + q), s);
+        s.intoArray(acc, v);
     }
 }
