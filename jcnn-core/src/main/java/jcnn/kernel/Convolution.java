@@ -38,6 +38,7 @@ public final class Convolution {
     private final ConvDriver driver;
     private Scratch[] scratch = new Scratch[0];
     private float[][] dwPartials = new float[0][];
+    private float[][] dbPartials = new float[0][];
     private float[][] packedW = new float[0][];
     private float[] flipped = new float[0];
     private ShiftPlan plan;      // stride-1 forward and weight gradient without im2col, or null
@@ -243,9 +244,20 @@ public final class Convolution {
 
     /** dw = Σ over the batch of dy·im2col(x)ᵀ; dw (M, C/groups, kH, kW) is overwritten. */
     public void backwardWeight(float[] x, float[] dy, float[] dw, int batch) {
+        backwardWeight(x, dy, dw, null, batch);
+    }
+
+    /**
+     * As above, and, when {@code db} is not null, the bias gradient db[m] = Σ over images and positions of
+     * dy[n][m][·] (overwritten): summed by the same threads, image by image while that image's dy is in cache,
+     * rather than in a separate serial pass over the whole output gradient.
+     */
+    public void backwardWeight(float[] x, float[] dy, float[] dw, float[] db, int batch) {
         int chunks = Parallel.chunks(batch);
         int dwSize = outChannels * kg;
         if (dwPartials.length < chunks) dwPartials = Arrays.copyOf(dwPartials, chunks);
+        if (dbPartials.length < chunks) dbPartials = Arrays.copyOf(dbPartials, chunks);
+        if (db != null) Arrays.fill(db, 0, outChannels, 0f);
         // A small gradient (e.g. 30×25 for a first layer) is cheapest as dot products of rows (GEMM's A·Bᵀ path);
         // larger ones go through the driver's packed accumulation.
         boolean viaDriver = driver != null && (long) mg * kg > 4096;
@@ -255,6 +267,7 @@ public final class Convolution {
         boolean shifted = driver != null && plans().plan != null;
         Parallel.forRange(batch, (n0, n1, chunk) -> {
             float[] acc = chunk == 0 ? dw : partial(chunk, dwSize);
+            float[] bacc = db == null ? null : chunk == 0 ? db : biasPartial(chunk);
             if (shifted) {
                 Scratch s = scratch(chunk, 0, 0, 0);
                 float[] xpad = s.xpad = exact(s.xpad, plan.length);
@@ -267,6 +280,7 @@ public final class Convolution {
                         driver.shiftedWeightGradient(plan, x, n * inputSize() + gi * g.inputSize(), dy, n * outputSize() + gi * mg * p,
                                 mg, grad, gi * groupSize, xpad, dyT);
                     }
+                    addBiasSums(dy, n, n + 1, bacc);
                 }
                 for (int gi = 0; gi < groups; gi++) driver.storeShiftedGradient(plan, mg, grad, gi * groupSize, acc, gi * mg * kg);
                 return;
@@ -291,6 +305,7 @@ public final class Convolution {
                     };
                     driver.accumulate(mg, kg, p, dy, gi * mg * p, outputSize(), colT, n0, n1, acc, gi * mg * kg, true, s.packA, s.packB);
                 }
+                addBiasSums(dy, n0, n1, bacc);
                 return;
             }
             float[] col = columnBuffer(chunk);
@@ -308,12 +323,25 @@ public final class Convolution {
                     }
                     Gemm.sgemm(false, true, mg, kg, p, dy, yo, p, b, bo, p, beta, acc, gi * mg * kg, kg);
                 }
+                addBiasSums(dy, n, n + 1, bacc);
             }
         });
         if (batch == 0) Arrays.fill(dw, 0, dwSize, 0f);
         for (int c = 1; c < chunks; c++) {
             float[] part = dwPartials[c];
             for (int i = 0; i < dwSize; i++) dw[i] += part[i];
+            if (db != null) {
+                float[] bpart = dbPartials[c];
+                for (int m = 0; m < outChannels; m++) db[m] += bpart[m];
+            }
+        }
+    }
+
+    /** bacc[m] += Σ of dy[n][m][·] for images n in [n0, n1), in image order; nothing when bacc is null. */
+    private void addBiasSums(float[] dy, int n0, int n1, float[] bacc) {
+        if (bacc == null) return;
+        for (int n = n0; n < n1; n++) {
+            for (int m = 0; m < outChannels; m++) bacc[m] += Reductions.sum(dy, (n * outChannels + m) * p, p);
         }
     }
 
@@ -403,6 +431,13 @@ public final class Convolution {
 
     private static float[] grow(float[] a, int size) {
         return a == null || a.length < size ? new float[size] : a;
+    }
+
+    /** Chunk {@code chunk}'s bias-gradient partial sums, zeroed. */
+    private synchronized float[] biasPartial(int chunk) {
+        if (dbPartials[chunk] == null || dbPartials[chunk].length < outChannels) dbPartials[chunk] = new float[outChannels];
+        Arrays.fill(dbPartials[chunk], 0, outChannels, 0f);
+        return dbPartials[chunk];
     }
 
     private synchronized float[] partial(int chunk, int size) {

@@ -274,13 +274,14 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
         int n = input.size(0);
         float[] w = weight.value().data();
         if (!transposed) {
-            engine.backwardWeight(input.data(), dy.data(), weight.grad().data(), n);
+            // the bias gradient is summed alongside, image by image
+            engine.backwardWeight(input.data(), dy.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), n);
         } else {
             engine.backwardWeight(dy.data(), input.data(), weight.grad().data(), n);
-        }
-        if (bias != null) {
-            int spatial = dy.numel() / (n * outChannels);
-            Convolution.biasGradient(dy.data(), bias.grad().data(), n, outChannels, spatial);
+            if (bias != null) {
+                int spatial = dy.numel() / (n * outChannels);
+                Convolution.biasGradient(dy.data(), bias.grad().data(), n, outChannels, spatial);
+            }
         }
         if (!isInputGradRequired()) return null;
         gradInput = Tensor.reuse(gradInput, input.shape());

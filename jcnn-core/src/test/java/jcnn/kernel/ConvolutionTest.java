@@ -64,9 +64,14 @@ class ConvolutionTest {
         Tensors.assertClose(dx2, dx1, tol, tol, "backwardData");
 
         float[] dw1 = GemmTest.randomArray(r, wt.length), dw2 = new float[wt.length];
-        fast.backwardWeight(x, dy, dw1, batch);
-        plain.backwardWeight(x, dy, dw2, batch);
+        float[] db1 = GemmTest.randomArray(r, m), db2 = GemmTest.randomArray(r, m), db = new float[m];
+        fast.backwardWeight(x, dy, dw1, db1, batch);
+        plain.backwardWeight(x, dy, dw2, db2, batch);
         double wtol = 1e-5 * (batch * g.colCols() + 8);
         Tensors.assertClose(dw2, dw1, wtol, wtol, "backwardWeight");
+        // the bias gradient summed alongside equals the separate pass, on both paths
+        Convolution.biasGradient(dy, db, batch, m, g.colCols());
+        Tensors.assertClose(db, db1, wtol, wtol, "bias gradient (driver)");
+        Tensors.assertClose(db, db2, wtol, wtol, "bias gradient (plain)");
     }
 }
