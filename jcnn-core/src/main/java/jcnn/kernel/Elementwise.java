@@ -28,6 +28,16 @@ public final class Elementwise {
         FAST.maxPool2x2(x, xo, W, y, argmax, yo, OH, OW);
     }
 
+    /** The backward of {@link #maxPool2x2} for one plane; see {@link ElementwiseKernel#maxPool2x2Backward}. */
+    public static void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W, int OH, int OW) {
+        FAST.maxPool2x2Backward(dy, argmax, pooled, yo, dx, xo, W, OH, OW);
+    }
+
+    /** The scalar reference of {@link #maxPool2x2Backward}, for tests. */
+    public static void maxPool2x2BackwardReference(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W, int OH, int OW) {
+        REFERENCE.maxPool2x2Backward(dy, argmax, pooled, yo, dx, xo, W, OH, OW);
+    }
+
     /** The scalar reference of {@link #maxPool2x2}, for tests. */
     public static void maxPool2x2Reference(float[] x, int xo, int W, float[] y, int[] argmax, int yo, int OH, int OW) {
         REFERENCE.maxPool2x2(x, xo, W, y, argmax, yo, OH, OW);

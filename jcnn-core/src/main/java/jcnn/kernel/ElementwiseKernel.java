@@ -23,6 +23,13 @@ interface ElementwiseKernel {
      */
     void maxPool2x2(float[] x, int xo, int W, float[] y, int[] argmax, int yo, int OH, int OW);
 
+    /**
+     * The backward of {@link #maxPool2x2} on one plane: every cell of the 2OH × 2OW windows of dx (H × W at xo) is
+     * written, dy[yo + q] at argmax[yo + q] and zero elsewhere. With {@code pooled} (the forward's output, not
+     * null) the gradient is dropped where pooled[yo + q] is not positive: the backward of a ReLU before the pooling.
+     */
+    void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W, int OH, int OW);
+
     /** The plain loops: the definition the vector version is tested against, and the fallback. */
     final class Scalar implements ElementwiseKernel {
         @Override
@@ -45,6 +52,25 @@ interface ElementwiseKernel {
             for (int oh = 0; oh < OH; oh++) {
                 for (int ow = 0; ow < OW; ow++) maxPool2x2At(x, xo, W, y, argmax, yo, OW, oh, ow);
             }
+        }
+
+        @Override
+        public void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W,
+                                       int OH, int OW) {
+            for (int oh = 0; oh < OH; oh++) {
+                for (int ow = 0; ow < OW; ow++) maxPool2x2BackwardAt(dy, argmax, pooled, yo, dx, xo, W, OW, oh, ow);
+            }
+        }
+
+        /** One window of {@link #maxPool2x2Backward}. */
+        static void maxPool2x2BackwardAt(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W,
+                                         int OW, int oh, int ow) {
+            int top = xo + 2 * oh * W + 2 * ow, q = yo + oh * OW + ow;
+            dx[top] = 0f;
+            dx[top + 1] = 0f;
+            dx[top + W] = 0f;
+            dx[top + W + 1] = 0f;
+            dx[xo + argmax[q]] = pooled == null || pooled[q] > 0f ? dy[q] : 0f;
         }
 
         /** One output of 2×2 pooling, in scan order: (0,0), (0,1), (1,0), (1,1). */

@@ -2,6 +2,7 @@ package jcnn.kernel;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.IS_NAN;
 
@@ -25,6 +26,9 @@ final class PanamaElementwise implements ElementwiseKernel {
     /** Lanes 0, 2, 4, ... of the concatenation of two vectors; negative indices select from the second. */
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> i < L / 2 ? 2 * i : 2 * i - 2 * L);
     private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F, i -> i < L / 2 ? 2 * i + 1 : 2 * i + 1 - 2 * L);
+    /** Lanes 0, 0', 1, 1', ... of two vectors interleaved (the primed from the second), and the upper half's. */
+    private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.fromOp(F, i -> i % 2 == 0 ? i / 2 : i / 2 - L);
+    private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.fromOp(F, i -> i % 2 == 0 ? L / 2 + i / 2 : L / 2 + i / 2 - L);
     /** 0, 2, 4, ...: the column offset of each lane's window. */
     private static final IntVector TWICE_IOTA = IntVector.zero(I).addIndex(2);
 
@@ -90,6 +94,41 @@ final class PanamaElementwise implements ElementwiseKernel {
                     // NaN in a window: the rare case, done the slow way to keep PyTorch's choice of index
                     for (int j = ow; j < ow + L; j++) ElementwiseKernel.Scalar.maxPool2x2At(x, xo, W, y, argmax, yo, OW, oh, j);
                 }
+            }
+        }
+    }
+
+    /**
+     * Eight windows at a time: the switch of each (0, 1, W or W + 1 past the window's corner) picks which of four
+     * vectors gets the gradient and which get zeros — top-left, top-right, bottom-left, bottom-right — and
+     * interleaving them pairwise gives the two rows of 16 cells, written once each. A last, partial group is done
+     * as the eight windows that end the row, as in the forward.
+     */
+    @Override
+    public void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W,
+                                   int OH, int OW) {
+        if (OW < L) {
+            scalar.maxPool2x2Backward(dy, argmax, pooled, yo, dx, xo, W, OH, OW);
+            return;
+        }
+        FloatVector zero = FloatVector.zero(F);
+        for (int oh = 0; oh < OH; oh++) {
+            int top = 2 * oh * W, row = yo + oh * OW;
+            for (int start = 0; start < OW; start += L) {
+                int ow = Math.min(start, OW - L), q = row + ow, c = top + 2 * ow;
+                FloatVector g = FloatVector.fromArray(F, dy, q);
+                if (pooled != null) g = zero.blend(g, FloatVector.fromArray(F, pooled, q).compare(GT, 0f));
+                IntVector local = IntVector.fromArray(I, argmax, q).sub(TWICE_IOTA).sub(c);
+                VectorMask<Float> bottom = local.compare(GE, W).cast(F);
+                VectorMask<Float> right = local.compare(EQ, 1).or(local.compare(EQ, W + 1)).cast(F);
+                FloatVector up = g.blend(zero, bottom), down = zero.blend(g, bottom);
+                FloatVector upLeft = up.blend(zero, right), upRight = zero.blend(up, right);
+                FloatVector downLeft = down.blend(zero, right), downRight = zero.blend(down, right);
+                int d = xo + c;
+                upLeft.rearrange(ZIP_LO, upRight).intoArray(dx, d);
+                upLeft.rearrange(ZIP_HI, upRight).intoArray(dx, d + L);
+                downLeft.rearrange(ZIP_LO, downRight).intoArray(dx, d + W);
+                downLeft.rearrange(ZIP_HI, downRight).intoArray(dx, d + W + L);
             }
         }
     }

@@ -86,18 +86,21 @@ public final class Pooling {
     }
 
     /**
-     * As above, and where {@code reluOutput} (the pooling's input, when it is a ReLU's output) is not positive
-     * the gradient is dropped: the ReLU's backward done in the same pass. Exact, because a position either gets
-     * its whole sum or nothing.
+     * As above, for a pooling whose input is a ReLU's output, with that ReLU's backward done in the same pass:
+     * where the pooling's own forward output {@code pooled} (per output, null for the plain backward) is not
+     * positive, the gradient is dropped. Exact: the gradient of an output goes to its argmax, and there the ReLU's
+     * output is the pooled value itself (the forward stores the chosen cell's value), so testing the small
+     * pooled array gives the same mask as testing the ReLU's output at the argmax — without reading that
+     * four-times-larger array at scattered positions.
      */
-    public static void maxPoolBackward(ConvGeometry g, float[] dy, int[] argmax, float[] dx, int planes, float[] reluOutput) {
+    public static void maxPoolBackward(ConvGeometry g, float[] dy, int[] argmax, float[] dx, int planes, float[] pooled) {
         final int HW = g.height() * g.width(), P = g.outH() * g.outW();
         final boolean twoByTwo = isTwoByTwo(g);
         Parallel.forRange(planes, (p0, p1, chunk) -> {
             for (int plane = p0; plane < p1; plane++) {
-                if (twoByTwo) scatter2x2(dy, argmax, plane * P, g, dx, plane * HW, reluOutput);
-                else if (reluOutput == null) scatterPlane(dy, argmax, plane * P, P, dx, plane * HW, HW);
-                else scatterPlaneMasked(dy, argmax, plane * P, P, dx, plane * HW, HW, reluOutput);
+                if (twoByTwo) scatter2x2(dy, argmax, plane * P, g, dx, plane * HW, pooled);
+                else if (pooled == null) scatterPlane(dy, argmax, plane * P, P, dx, plane * HW, HW);
+                else scatterPlaneMasked(dy, argmax, plane * P, P, dx, plane * HW, HW, pooled);
             }
         });
     }
@@ -110,26 +113,16 @@ public final class Pooling {
     }
 
     /**
-     * The backward of one plane of 2×2 pooling in one pass: windows do not overlap, so each window's four cells
-     * are zeroed and its gradient written at the switch — no separate fill, no data-dependent branch. With a
-     * ReLU output the gradient is dropped where it is not positive. Cells outside every window (an odd last
-     * row or column) are zeroed.
+     * The backward of one plane of 2×2 pooling in one pass ({@link Elementwise#maxPool2x2Backward}): windows do not
+     * overlap, so each window's four cells are written once, the gradient at the switch and zeros elsewhere — no
+     * separate fill. Cells outside every window (an odd last row or column) are zeroed.
      */
-    private static void scatter2x2(float[] dy, int[] argmax, int yo, ConvGeometry g, float[] dx, int xo, float[] reluOutput) {
+    private static void scatter2x2(float[] dy, int[] argmax, int yo, ConvGeometry g, float[] dx, int xo, float[] pooled) {
         final int W = g.width(), H = g.height(), OH = g.outH(), OW = g.outW();
-        for (int oh = 0; oh < OH; oh++) {
-            int row = xo + 2 * oh * W, q = yo + oh * OW;
-            for (int ow = 0; ow < OW; ow++) {
-                int top = row + 2 * ow;
-                dx[top] = 0f;
-                dx[top + 1] = 0f;
-                dx[top + W] = 0f;
-                dx[top + W + 1] = 0f;
-                int at = xo + argmax[q + ow];
-                float v = dy[q + ow];
-                dx[at] = reluOutput == null || reluOutput[at] > 0f ? v : 0f;
-            }
-            if (2 * OW < W) {
+        Elementwise.maxPool2x2Backward(dy, argmax, pooled, yo, dx, xo, W, OH, OW);
+        if (2 * OW < W) {
+            for (int oh = 0; oh < OH; oh++) {
+                int row = xo + 2 * oh * W;
                 Arrays.fill(dx, row + 2 * OW, row + W, 0f);
                 Arrays.fill(dx, row + W + 2 * OW, row + 2 * W, 0f);
             }
@@ -145,11 +138,11 @@ public final class Pooling {
         }
     }
 
-    private static void scatterPlaneMasked(float[] dy, int[] argmax, int yo, int P, float[] dx, int xo, int HW, float[] mask) {
+    private static void scatterPlaneMasked(float[] dy, int[] argmax, int yo, int P, float[] dx, int xo, int HW, float[] pooled) {
         Arrays.fill(dx, xo, xo + HW, 0f);
         for (int q = 0; q < P; q++) {
             int at = argmax[yo + q];
-            if (at >= 0 && mask[xo + at] > 0f) dx[xo + at] += dy[yo + q];
+            if (at >= 0 && pooled[yo + q] > 0f) dx[xo + at] += dy[yo + q];
         }
     }
 

@@ -84,21 +84,22 @@ public class MaxPool2d extends PoolNd<MaxPool2d> {
 
     @Override
     public Tensor backward(Tensor dy) {
-        return backward(dy, null);
+        return backward(dy, false);
     }
 
     /**
-     * Backward through this pooling and the ReLU before it in one pass: where {@code reluOutput} (this layer's
-     * input) is not positive the gradient is dropped (see Sequential's fusion). Null: the plain backward.
+     * Backward through this pooling and, with {@code reluBefore}, the ReLU whose output was this layer's input, in
+     * one pass: the gradient is dropped where the ReLU's output at the switch — which is this layer's own output —
+     * is not positive (see Sequential's fusion).
      */
-    Tensor backward(Tensor dy, Tensor reluOutput) {
+    Tensor backward(Tensor dy, boolean reluBefore) {
         checkGradOutput(dy, output);
         if (indices == null || !indices.hasShape(output.shape())) {
             throw new IllegalStateException(this + ": backward needs a forward with training=true");
         }
         gradInput = Tensor.reuse(gradInput, inputShape);
         Pooling.maxPoolBackward(geometry, dy.data(), indices.data(), gradInput.data(), inputShape[0] * inputShape[1],
-                reluOutput == null ? null : reluOutput.data());
+                reluBefore ? output.data() : null);
         return gradInput;
     }
 

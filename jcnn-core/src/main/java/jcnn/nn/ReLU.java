@@ -30,11 +30,6 @@ public final class ReLU extends ElementwiseActivation {
         adopt(y, training);
     }
 
-    /** The output of the last forward (the mask of backward). */
-    Tensor output() {
-        return lastOutput();
-    }
-
     @Override
     public String toString() {
         return "ReLU()";

@@ -260,7 +260,7 @@ public final class Sequential extends Layer implements Iterable<Layer> {
         for (int i = layers.size() - 1; i >= 0; i--) {
             if (fusion && i > 0 && layers.get(i) instanceof MaxPool2d pool && layers.get(i - 1) instanceof ReLU relu
                     && relu.isInputGradRequired()) {
-                g = pool.backward(g, relu.output());
+                g = pool.backward(g, true);
                 i--;
                 continue;
             }

@@ -1,6 +1,7 @@
 package jcnn.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,5 +55,32 @@ class ElementwiseTest {
         float[] y2 = new float[1 + oh * ow];
         Elementwise.maxPool2x2(x, 2, w, y2, null, 1, oh, ow);
         assertArrayEquals(yRef, y2, "without indices");
+    }
+
+    /**
+     * The backward of 2×2 pooling against its scalar reference, plain and with the ReLU mask, on the switches of a
+     * real forward over awkward values (ties, signed zeros, NaNs), with odd widths whose last column is outside
+     * every window (those cells must keep their value: the caller zeroes them). Every window cell is written.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4, 5, 14, 15, 16, 17, 24, 31, 32, 33, 48, 58})
+    void maxPool2x2BackwardMatchesReference(int w) {
+        int h = w / 2 + 3, oh = h / 2, ow = w / 2;
+        float[] x = awkward(2 + h * w, w);
+        float[] y = new float[1 + oh * ow];
+        int[] at = new int[1 + oh * ow];
+        Elementwise.maxPool2x2(x, 2, w, y, at, 1, oh, ow);
+        float[] dy = awkward(1 + oh * ow, w + 7);
+        for (float[] pooled : new float[][] {null, y}) {
+            float[] dx = new float[2 + h * w], dxRef = new float[2 + h * w];
+            java.util.Arrays.fill(dx, 7f);
+            java.util.Arrays.fill(dxRef, 7f);
+            Elementwise.maxPool2x2Backward(dy, at, pooled, 1, dx, 2, w, oh, ow);
+            Elementwise.maxPool2x2BackwardReference(dy, at, pooled, 1, dxRef, 2, w, oh, ow);
+            assertArrayEquals(dxRef, dx, pooled == null ? "plain" : "with the ReLU mask");
+            int sevens = 0;
+            for (float v : dx) if (v == 7f) sevens++;
+            assertEquals(2 + h * w - 4 * oh * ow, sevens, "cells outside the windows untouched, all others written");
+        }
     }
 }
