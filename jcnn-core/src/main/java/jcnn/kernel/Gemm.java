@@ -1,5 +1,7 @@
 package jcnn.kernel;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * Single-precision matrix multiplication, {@code C = op(A)·op(B) + beta·C}, on row-major float arrays: the
  * one operation convolution, transposed convolution and Linear reduce to.
@@ -41,9 +43,10 @@ public final class Gemm {
     }
 
     /**
-     * C = op(A)·op(B) + beta·C using every {@link Parallel} thread. C is cut into column strips (row strips when
-     * n is too narrow to share), each computed by one thread with its own packing buffers, and each element of C
-     * is summed in the same order as by {@link #sgemm}. A small C with a long shared dimension is split along k
+     * C = op(A)·op(B) + beta·C using every {@link Parallel} thread. C is cut into column strips, about four per
+     * thread, which the threads claim one after the other (each packs op(A) once, then takes strips until none
+     * is left), or into a fixed split of row strips when n is too narrow to share; either way each element of C
+     * is computed by one thread, summed in the same order as by {@link #sgemm}. A small C with a long shared dimension is split along k
      * instead (see sgemmSplitK): then the sums are grouped by thread, so the result depends on the thread count —
      * and only on it.
      */
@@ -64,12 +67,13 @@ public final class Gemm {
             return;
         }
         if (n >= threads * strip || n >= m) {
-            int strips = (n + strip - 1) / strip;
-            Parallel.forRange(strips, (s0, s1, chunk) -> {
-                int j0 = s0 * strip, j1 = Math.min(n, s1 * strip);
-                int bo = transB ? bOff + j0 * ldb : bOff + j0;
-                FAST.sgemm(transA, transB, m, j1 - j0, k, a, aOff, lda, b, bo, ldb, beta, c, cOff + j0, ldc);
-            });
+            // about four strips per thread, claimed dynamically: on a shared machine one thread is often slower
+            // than the other (measured: halves of a 1024³ product taking 15 and 24 ms), and a fixed split waits for it
+            int quarterShare = (n + 4 * threads - 1) / (4 * threads);
+            int width = Math.min(4096, (quarterShare + strip - 1) / strip * strip);
+            AtomicInteger next = new AtomicInteger();
+            Parallel.forRange(threads, (t0, t1, chunk) -> FAST.sgemmStrips(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, width, next::getAndIncrement));
         } else {
             final int rowStrip = 16;
             int strips = (m + rowStrip - 1) / rowStrip;

@@ -1,5 +1,7 @@
 package jcnn.kernel;
 
+import java.util.function.IntSupplier;
+
 /**
  * One implementation of single-precision GEMM, {@code C = op(A)·op(B) + beta·C}, on row-major arrays.
  *
@@ -16,4 +18,22 @@ interface GemmKernel {
                float[] a, int aOff, int lda,
                float[] b, int bOff, int ldb,
                float beta, float[] c, int cOff, int ldc);
+
+    /**
+     * One thread's share of a parallel GEMM split into column strips: C[:, s·width, min(n, (s+1)·width)) for every
+     * strip number s that {@code nextStrip} hands out, until it returns one past the last strip. Threads claim
+     * strips as they go, so a thread slowed down (by another program, or a busy vCPU) takes fewer; each strip is
+     * computed the same way whichever thread claims it, so the result does not depend on the claiming.
+     */
+    default void sgemmStrips(boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc, int width, IntSupplier nextStrip) {
+        int strips = (n + width - 1) / width;
+        for (int s = nextStrip.getAsInt(); s < strips; s = nextStrip.getAsInt()) {
+            int j0 = s * width;
+            sgemm(transA, transB, m, Math.min(width, n - j0), k, a, aOff, lda, b, transB ? bOff + j0 * ldb : bOff + j0, ldb,
+                    beta, c, cOff + j0, ldc);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package jcnn.kernel;
 
+import java.util.function.IntSupplier;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -29,9 +30,12 @@ final class GemmPanama implements GemmKernel {
     static final int MC = 128;
     static final int NC = 4096 / NR * NR;
 
-    /** Per-thread packing buffers, grown on demand and reused: packed A block, packed B block, edge tile. */
+    /**
+     * Per-thread packing buffers, grown on demand and reused: packed A block, packed B block, edge tile, and all of
+     * op(A) packed for {@link #sgemmStrips}.
+     */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {
-            new float[0], new float[0], new float[MR * NR]});
+            new float[0], new float[0], new float[MR * NR], new float[0]});
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k,
@@ -62,6 +66,48 @@ final class GemmPanama implements GemmKernel {
                     int mc = Math.min(MC, m - ic);
                     packA(transA, a, aOff, lda, ic, pc, mc, kc, packA);
                     macroKernel(mc, nc, kc, packA, 0, packB, blockBeta, c, cOff + ic * ldc + jc, ldc, edge, null, 0);
+                }
+            }
+        }
+    }
+
+    /**
+     * The strips of a parallel GEMM with op(A) packed once per thread, in full, before the first strip: a thread
+     * then spends its time on strips, not on packing the same A again for each (the serial {@link #sgemm} packs A
+     * per column block, which is the whole of n when a thread owns a fixed half). Block (pc, ic) of the packed A
+     * starts at pc·mPad + ic·kc; each strip is then the serial loop nest on it, with the same sums in the same order.
+     */
+    @Override
+    public void sgemmStrips(boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOff, int lda,
+                            float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc, int width, IntSupplier nextStrip) {
+        if (m == 0 || n == 0 || k == 0 || width > NC || (!transA && transB && useDotProducts(m, Math.min(width, n), k))) {
+            GemmKernel.super.sgemmStrips(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, width, nextStrip);
+            return;
+        }
+        int strips = (n + width - 1) / width;
+        int s = nextStrip.getAsInt();
+        if (s >= strips) return;
+        float[][] buf = BUFFERS.get();
+        final int mPad = roundUp(m, MR);
+        float[] packA = grow(buf, 3, mPad * k);
+        float[] packB = grow(buf, 1, roundUp(Math.min(width, n), NR) * Math.min(KC, k));
+        float[] edge = buf[2];
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            // panels of depth kc, the block starting at pc·mPad (the offset argument counts in MR-row steps)
+            packA(transA, a, aOff, lda, 0, pc, m, kc, packA, kc, pc * mPad / MR);
+        }
+        for (; s < strips; s = nextStrip.getAsInt()) {
+            int j0 = s * width, nc = Math.min(width, n - j0);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOff, ldb, pc, j0, kc, nc, packB);
+                float blockBeta = pc == 0 ? beta : 1f;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    macroKernel(mc, nc, kc, packA, pc * mPad + ic * kc, packB, blockBeta, c, cOff + ic * ldc + j0, ldc, edge, null, 0);
                 }
             }
         }

@@ -103,6 +103,38 @@ class GemmTest {
         assertTrue(java.util.Arrays.equals(c1, c3), "splitting C over threads must not change any sum");
     }
 
+    /**
+     * Column strips claimed dynamically by 1-3 threads (A packed once per thread, k over several blocks, every
+     * transpose, beta 0 and 0.5) give exactly the serial result, whichever thread computed which strip.
+     */
+    @Test
+    void stripsClaimedByAnyThreadGiveTheSerialResult() {
+        SplittableRandom rng = new SplittableRandom(11);
+        int m = 131, n = 1000, k = 600;
+        float[] a = randomArray(rng, m * k + 1), b = randomArray(rng, k * n + 2);
+        int before = Parallel.threads();
+        try {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                int lda = ta ? m : k, ldb = tb ? k : n;
+                for (float beta : new float[] {0f, 0.5f}) {
+                    float[] c0 = randomArray(rng, m * n);
+                    float[] serial = c0.clone();
+                    Gemm.sgemm(ta, tb, m, n, k, a, 1, lda, b, 2, ldb, beta, serial, 0, n);
+                    for (int threads = 1; threads <= 3; threads++) {
+                        Parallel.setThreads(threads);
+                        float[] parallel = c0.clone();
+                        Gemm.sgemmParallel(ta, tb, m, n, k, a, 1, lda, b, 2, ldb, beta, parallel, 0, n);
+                        assertTrue(java.util.Arrays.equals(serial, parallel),
+                                "threads=" + threads + " transA=" + ta + " transB=" + tb + " beta=" + beta);
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
     @Test
     void rejectsArraysTooSmall() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
