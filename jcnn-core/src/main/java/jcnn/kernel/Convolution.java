@@ -25,8 +25,9 @@ import java.util.Arrays;
  * image goes through im2col into a column buffer and plain {@link Gemm} calls — the textbook path, which the tests
  * compare with the driver's.
  *
- * <p>Parallelism: images are split over {@link Parallel} threads, each with its own buffers; the weight gradient
- * is summed per thread and the partial sums added in thread order, so results depend on the thread count only.
+ * <p>Parallelism: the batch is cut into parts ({@link Parallel#forParts}) that the threads claim as they go, each
+ * thread with its own buffers; the weight gradient is summed per part and the partial sums added in part order, so
+ * results depend on the thread count only.
  */
 public final class Convolution {
     private final ConvGeometry g;
@@ -115,8 +116,8 @@ public final class Convolution {
     public void forward(float[] x, float[] w, float[] bias, float[] y, int batch, boolean relu) {
         if (useDriver(batch) && plans().plan != null) {
             packWeights(w, false);
-            Parallel.forRange(batch, (n0, n1, chunk) -> {
-                Scratch s = scratch(chunk, 0, 0, 0);
+            Parallel.forParts(batch, (n0, n1, part, worker) -> {
+                Scratch s = scratch(worker, 0, 0, 0);
                 float[] xpad = s.xpad = exact(s.xpad, plan.length);
                 float[] padded = s.padded = grow(s.padded, mg * plan.cols);
                 for (int n = n0; n < n1; n++) {
@@ -130,9 +131,9 @@ public final class Convolution {
         }
         if (useDriver(batch)) {
             packWeights(w, false);
-            Parallel.forRange(batch, (n0, n1, chunk) -> {
-                Scratch s = scratch(chunk, driver.packedBSize(p), 0, 0);
-                float[] col = columnBuffer(chunk);
+            Parallel.forParts(batch, (n0, n1, part, worker) -> {
+                Scratch s = scratch(worker, driver.packedBSize(p), 0, 0);
+                float[] col = columnBuffer(worker);
                 for (int gi = 0; gi < groups; gi++) {
                     int xg = gi * g.inputSize();
                     // im2col once per image (at its first block), then panels are cut from the column matrix
@@ -185,8 +186,8 @@ public final class Convolution {
         if (useDriver(batch) && plans().gradPlan != null) {
             packFlippedWeights(w);
             int cg = g.channels();
-            Parallel.forRange(batch, (n0, n1, chunk) -> {
-                Scratch s = scratch(chunk, 0, 0, 0);
+            Parallel.forParts(batch, (n0, n1, part, worker) -> {
+                Scratch s = scratch(worker, 0, 0, 0);
                 float[] dypad = s.dypad = exact(s.dypad, gradPlan.length);
                 float[] padded = s.padded = grow(s.padded, cg * gradPlan.cols);
                 for (int n = n0; n < n1; n++) {
@@ -200,8 +201,8 @@ public final class Convolution {
         }
         if (useDriver(batch)) {
             packWeights(w, true);
-            Parallel.forRange(batch, (n0, n1, chunk) -> {
-                Scratch s = scratch(chunk, driver.packedBSize(p), 0, 0);
+            Parallel.forParts(batch, (n0, n1, part, worker) -> {
+                Scratch s = scratch(worker, driver.packedBSize(p), 0, 0);
                 s.col = grow(s.col, g.isPointwise() ? 0 : kg * p);
                 for (int n = n0; n < n1; n++) {
                     for (int gi = 0; gi < groups; gi++) {
@@ -253,10 +254,11 @@ public final class Convolution {
      * rather than in a separate serial pass over the whole output gradient.
      */
     public void backwardWeight(float[] x, float[] dy, float[] dw, float[] db, int batch) {
-        int chunks = Parallel.chunks(batch);
+        // partial sums per part of the batch (fixed by the batch size and thread count), added in part order
+        int parts = Parallel.parts(batch);
         int dwSize = outChannels * kg;
-        if (dwPartials.length < chunks) dwPartials = Arrays.copyOf(dwPartials, chunks);
-        if (dbPartials.length < chunks) dbPartials = Arrays.copyOf(dbPartials, chunks);
+        if (dwPartials.length < parts) dwPartials = Arrays.copyOf(dwPartials, parts);
+        if (dbPartials.length < parts) dbPartials = Arrays.copyOf(dbPartials, parts);
         if (db != null) Arrays.fill(db, 0, outChannels, 0f);
         // A small gradient (e.g. 30×25 for a first layer) is cheapest as dot products of rows (GEMM's A·Bᵀ path);
         // larger ones go through the driver's packed accumulation.
@@ -265,11 +267,11 @@ public final class Convolution {
         // for K >= 64, as dot products with lane-wise partial sums below). Measured 1.2-1.8x the packed
         // accumulation on 3x3 layers with 16-128 channels and 1.0-1.5x the dot products on one-channel layers.
         boolean shifted = driver != null && plans().plan != null;
-        Parallel.forRange(batch, (n0, n1, chunk) -> {
-            float[] acc = chunk == 0 ? dw : partial(chunk, dwSize);
-            float[] bacc = db == null ? null : chunk == 0 ? db : biasPartial(chunk);
+        Parallel.forParts(batch, (n0, n1, part, worker) -> {
+            float[] acc = part == 0 ? dw : partial(part, dwSize);
+            float[] bacc = db == null ? null : part == 0 ? db : biasPartial(part);
             if (shifted) {
-                Scratch s = scratch(chunk, 0, 0, 0);
+                Scratch s = scratch(worker, 0, 0, 0);
                 float[] xpad = s.xpad = exact(s.xpad, plan.length);
                 float[] dyT = s.dyT = exact(s.dyT, driver.shiftedGradientPanelsSize(plan, mg));
                 int groupSize = driver.shiftedGradientSize(plan, mg);
@@ -286,8 +288,8 @@ public final class Convolution {
                 return;
             }
             if (viaDriver) {
-                Scratch s = scratch(chunk, driver.packedBSize(kg), driver.accumulateASize(mg), 0);
-                float[] col = columnBuffer(chunk);
+                Scratch s = scratch(worker, driver.packedBSize(kg), driver.accumulateASize(mg), 0);
+                float[] col = columnBuffer(worker);
                 for (int gi = 0; gi < groups; gi++) {
                     int xg = gi * g.inputSize();
                     // colᵀ from the column matrix, computed when an image's first positions are asked for
@@ -308,7 +310,7 @@ public final class Convolution {
                 addBiasSums(dy, n0, n1, bacc);
                 return;
             }
-            float[] col = columnBuffer(chunk);
+            float[] col = columnBuffer(worker);
             for (int n = n0; n < n1; n++) {
                 float beta = n == n0 ? 0f : 1f;
                 for (int gi = 0; gi < groups; gi++) {
@@ -327,7 +329,7 @@ public final class Convolution {
             }
         });
         if (batch == 0) Arrays.fill(dw, 0, dwSize, 0f);
-        for (int c = 1; c < chunks; c++) {
+        for (int c = 1; c < parts; c++) {
             float[] part = dwPartials[c];
             for (int i = 0; i < dwSize; i++) dw[i] += part[i];
             if (db != null) {
@@ -416,13 +418,14 @@ public final class Convolution {
         return s.col;
     }
 
-    private synchronized Scratch scratch(int chunk, int packB, int packA, int row) {
-        if (scratch.length <= chunk) {
+    /** Thread {@code worker}'s buffers (chunk or worker number of the parallel loop), grown to the sizes given. */
+    private synchronized Scratch scratch(int worker, int packB, int packA, int row) {
+        if (scratch.length <= worker) {
             int old = scratch.length;
-            scratch = Arrays.copyOf(scratch, chunk + 1);
-            for (int i = old; i <= chunk; i++) scratch[i] = new Scratch();
+            scratch = Arrays.copyOf(scratch, worker + 1);
+            for (int i = old; i <= worker; i++) scratch[i] = new Scratch();
         }
-        Scratch s = scratch[chunk];
+        Scratch s = scratch[worker];
         s.packB = grow(s.packB, packB);
         s.packA = grow(s.packA, packA);
         s.row = grow(s.row, row);
@@ -433,15 +436,16 @@ public final class Convolution {
         return a == null || a.length < size ? new float[size] : a;
     }
 
-    /** Chunk {@code chunk}'s bias-gradient partial sums, zeroed. */
-    private synchronized float[] biasPartial(int chunk) {
-        if (dbPartials[chunk] == null || dbPartials[chunk].length < outChannels) dbPartials[chunk] = new float[outChannels];
-        Arrays.fill(dbPartials[chunk], 0, outChannels, 0f);
-        return dbPartials[chunk];
+    /** Part {@code part}'s bias-gradient partial sums, zeroed. */
+    private synchronized float[] biasPartial(int part) {
+        if (dbPartials[part] == null || dbPartials[part].length < outChannels) dbPartials[part] = new float[outChannels];
+        Arrays.fill(dbPartials[part], 0, outChannels, 0f);
+        return dbPartials[part];
     }
 
-    private synchronized float[] partial(int chunk, int size) {
-        if (dwPartials[chunk] == null || dwPartials[chunk].length < size) dwPartials[chunk] = new float[size];
-        return dwPartials[chunk];
+    /** Part {@code part}'s weight-gradient partial sums (overwritten by the part's first image). */
+    private synchronized float[] partial(int part, int size) {
+        if (dwPartials[part] == null || dwPartials[part].length < size) dwPartials[part] = new float[size];
+        return dwPartials[part];
     }
 }

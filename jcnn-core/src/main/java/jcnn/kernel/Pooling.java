@@ -42,7 +42,7 @@ public final class Pooling {
         final int HW = g.height() * g.width(), P = g.outH() * g.outW();
         final boolean twoByTwo = isTwoByTwo(g); // no partial window (ceil mode)
         // Per-plane calls keep the loops in small, often-called methods that the JIT compiles fully.
-        Parallel.forRange(planes, (p0, p1, chunk) -> {
+        Parallel.forParts(planes, (p0, p1, part, worker) -> {
             for (int plane = p0; plane < p1; plane++) {
                 if (twoByTwo) Elementwise.maxPool2x2(x, plane * HW, g.width(), y, argmax, plane * P, g.outH(), g.outW());
                 else maxPoolPlane(g, x, plane * HW, y, argmax, plane * P);
@@ -96,7 +96,7 @@ public final class Pooling {
     public static void maxPoolBackward(ConvGeometry g, float[] dy, int[] argmax, float[] dx, int planes, float[] pooled) {
         final int HW = g.height() * g.width(), P = g.outH() * g.outW();
         final boolean twoByTwo = isTwoByTwo(g);
-        Parallel.forRange(planes, (p0, p1, chunk) -> {
+        Parallel.forParts(planes, (p0, p1, part, worker) -> {
             for (int plane = p0; plane < p1; plane++) {
                 if (twoByTwo) scatter2x2(dy, argmax, plane * P, g, dx, plane * HW, pooled);
                 else if (pooled == null) scatterPlane(dy, argmax, plane * P, P, dx, plane * HW, HW);
@@ -201,7 +201,7 @@ public final class Pooling {
     public static void avgPoolForward(ConvGeometry g, float[] x, float[] y, int planes, boolean countIncludePad,
                                       int divisorOverride) {
         final int H = g.height(), W = g.width(), OH = g.outH(), OW = g.outW();
-        Parallel.forRange(planes, (p0, p1, chunk) -> {
+        Parallel.forParts(planes, (p0, p1, part, worker) -> {
             for (int plane = p0; plane < p1; plane++) {
                 int xo = plane * H * W, yo = plane * OH * OW;
                 for (int oh = 0; oh < OH; oh++) {
@@ -224,7 +224,7 @@ public final class Pooling {
     public static void avgPoolBackward(ConvGeometry g, float[] dy, float[] dx, int planes, boolean countIncludePad,
                                        int divisorOverride) {
         final int H = g.height(), W = g.width(), OH = g.outH(), OW = g.outW();
-        Parallel.forRange(planes, (p0, p1, chunk) -> {
+        Parallel.forParts(planes, (p0, p1, part, worker) -> {
             Arrays.fill(dx, p0 * H * W, p1 * H * W, 0f);
             for (int plane = p0; plane < p1; plane++) {
                 int xo = plane * H * W, yo = plane * OH * OW;
@@ -274,7 +274,7 @@ public final class Pooling {
 
     /** y (planes, OH, OW) = mean of each adaptive window of x (planes, H, W), PyTorch's AdaptiveAvgPool2d. */
     public static void adaptiveAvgForward(float[] x, int H, int W, float[] y, int OH, int OW, int planes) {
-        Parallel.forRange(planes, (p0, p1, chunk) -> {
+        Parallel.forParts(planes, (p0, p1, part, worker) -> {
             for (int plane = p0; plane < p1; plane++) {
                 int xo = plane * H * W, yo = plane * OH * OW;
                 for (int oh = 0; oh < OH; oh++) {
@@ -293,7 +293,7 @@ public final class Pooling {
 
     /** The backward of {@link #adaptiveAvgForward}: each window's inputs get dy / window size. */
     public static void adaptiveAvgBackward(float[] dy, int OH, int OW, float[] dx, int H, int W, int planes) {
-        Parallel.forRange(planes, (p0, p1, chunk) -> {
+        Parallel.forParts(planes, (p0, p1, part, worker) -> {
             Arrays.fill(dx, p0 * H * W, p1 * H * W, 0f);
             for (int plane = p0; plane < p1; plane++) {
                 int xo = plane * H * W, yo = plane * OH * OW;
@@ -316,7 +316,7 @@ public final class Pooling {
 
     /** y (planes, outSize) = 0 except y[indices[i]] = x[i] per plane (PyTorch's max_unpool2d). */
     public static void maxUnpoolForward(float[] x, int[] indices, int inSize, float[] y, int outSize, int planes) {
-        Parallel.forRange(planes, (p0, p1, chunk) -> {
+        Parallel.forParts(planes, (p0, p1, part, worker) -> {
             Arrays.fill(y, p0 * outSize, p1 * outSize, 0f);
             for (int plane = p0; plane < p1; plane++) {
                 for (int i = 0; i < inSize; i++) {
@@ -329,7 +329,7 @@ public final class Pooling {
 
     /** dx[i] = dy[indices[i]] per plane: the gradient of {@link #maxUnpoolForward}. */
     public static void maxUnpoolBackward(float[] dy, int[] indices, int inSize, float[] dx, int outSize, int planes) {
-        Parallel.forRange(planes, (p0, p1, chunk) -> {
+        Parallel.forParts(planes, (p0, p1, part, worker) -> {
             for (int plane = p0; plane < p1; plane++) {
                 for (int i = 0; i < inSize; i++) {
                     int at = indices[plane * inSize + i];

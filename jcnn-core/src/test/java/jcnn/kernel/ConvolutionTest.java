@@ -1,10 +1,13 @@
 package jcnn.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import jcnn.testing.Tensors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -73,5 +76,53 @@ class ConvolutionTest {
         Convolution.biasGradient(dy, db, batch, m, g.colCols());
         Tensors.assertClose(db, db1, wtol, wtol, "bias gradient (driver)");
         Tensors.assertClose(db, db2, wtol, wtol, "bias gradient (plain)");
+    }
+
+    /**
+     * The batch is cut into parts that threads claim dynamically. Forward and input gradient are per image, so they
+     * are the same bit for bit at any thread count; the weight and bias gradients are summed per part and added in
+     * part order, so they repeat bit for bit at a given thread count, whichever thread took which part.
+     */
+    @Test
+    void resultsDoNotDependOnWhichThreadTakesWhichPart() {
+        int before = Parallel.threads();
+        try {
+            for (int[] a : new int[][] {{16, 9, 9, 20, 3, 1, 1}, {1, 12, 12, 6, 5, 1, 0}, {3, 9, 7, 5, 3, 2, 1}}) {
+                int cIn = a[0], h = a[1], w = a[2], m = a[3], k = a[4], s = a[5], pad = a[6], batch = 11;
+                ConvGeometry g = ConvGeometry.of(cIn, h, w, k, k, s, s, pad, pad, pad, pad, 1, 1);
+                SplittableRandom r = new SplittableRandom(cIn * 7L + k);
+                Convolution conv = new Convolution(g, 1, m);
+                float[] x = GemmTest.randomArray(r, batch * conv.inputSize()), wt = GemmTest.randomArray(r, m * g.colRows());
+                float[] bias = GemmTest.randomArray(r, m), dy = GemmTest.randomArray(r, batch * conv.outputSize());
+                float[] y1 = null, dx1 = null, dw1 = null;
+                for (int threads = 1; threads <= 3; threads++) {
+                    Parallel.setThreads(threads);
+                    float[] dwFirst = null, dbFirst = null;
+                    for (int run = 0; run < 4; run++) {
+                        float[] y = new float[dy.length], dx = new float[x.length], dw = new float[wt.length], db = new float[m];
+                        conv.forward(x, wt, bias, y, batch);
+                        conv.backwardData(dy, wt, dx, batch);
+                        conv.backwardWeight(x, dy, dw, db, batch);
+                        if (y1 == null) {
+                            y1 = y;
+                            dx1 = dx;
+                            dw1 = dw;
+                        }
+                        assertArrayEquals(y1, y, "forward, " + threads + " threads");
+                        assertArrayEquals(dx1, dx, "input gradient, " + threads + " threads");
+                        double tol = 1e-5 * (batch * g.colCols() + 8);
+                        Tensors.assertClose(dw1, dw, tol, tol, "weight gradient, " + threads + " threads vs 1");
+                        if (dwFirst == null) {
+                            dwFirst = dw;
+                            dbFirst = db;
+                        }
+                        assertArrayEquals(dwFirst, dw, "weight gradient repeats at " + threads + " threads");
+                        assertArrayEquals(dbFirst, db, "bias gradient repeats at " + threads + " threads");
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
     }
 }
