@@ -85,35 +85,37 @@ public final class Gemm {
         }
     }
 
-    /** Per-thread partial products of {@link #sgemmSplitK}, grown on demand. */
-    private static final ThreadLocal<float[]> PARTIAL = ThreadLocal.withInitial(() -> new float[0]);
+    /**
+     * The partial products of {@link #sgemmSplitK}, one m×n block per slice, owned by the calling thread (the
+     * workers write its blocks), so that two application threads multiplying at once never share one.
+     */
+    private static final ThreadLocal<float[]> SLICE_PARTIALS = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
      * For a small C with a long shared dimension (a Linear layer's 100×100 output summed over 4,320 inputs)
-     * splitting C would make every thread pack the whole of the big operand. Here each thread takes a slice of
-     * k, computes its partial C, and the partials are added in slice order (so the result depends only on the
-     * thread count).
+     * splitting C would make every thread pack the whole of the big operand. Here k is cut into slices (about four
+     * per thread, claimed dynamically), each slice's partial C is computed into its own block, and the blocks are
+     * added in slice order — so the result depends only on the thread count, not on who computed which slice.
      */
     private static void sgemmSplitK(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
                                     float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, int threads) {
-        int slices = Math.min(threads, k / 256);
-        float[][] partials = new float[slices][];
-        Parallel.forRange(slices, (s0, s1, chunk) -> {
+        int slices = Math.min(4 * threads, k / 256), size = m * n;
+        float[] grown = SLICE_PARTIALS.get();
+        if (grown.length < slices * size) SLICE_PARTIALS.set(grown = new float[slices * size]);
+        float[] partials = grown;
+        Parallel.forParts(slices, (s0, s1, part, worker) -> {
             for (int s = s0; s < s1; s++) {
                 int k0 = Parallel.chunkStart(k, slices, s), k1 = Parallel.chunkStart(k, slices, s + 1);
-                float[] part = PARTIAL.get();
-                if (part.length < m * n) PARTIAL.set(part = new float[m * n]);
                 int ao = transA ? aOff + k0 * lda : aOff + k0;
                 int bo = transB ? bOff + k0 : bOff + k0 * ldb;
-                FAST.sgemm(transA, transB, m, n, k1 - k0, a, ao, lda, b, bo, ldb, 0f, part, 0, n);
-                partials[s] = part;
+                FAST.sgemm(transA, transB, m, n, k1 - k0, a, ao, lda, b, bo, ldb, 0f, partials, s * size, n);
             }
         });
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             for (int j = 0; j < n; j++) {
                 float sum = 0f;
-                for (float[] part : partials) sum += part[i * n + j];
+                for (int s = 0, q = i * n + j; s < slices; s++, q += size) sum += partials[q];
                 c[ci + j] = beta == 0f ? sum : sum + beta * c[ci + j];
             }
         }

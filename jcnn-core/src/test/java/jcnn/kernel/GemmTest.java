@@ -135,6 +135,60 @@ class GemmTest {
         }
     }
 
+    /**
+     * A small C over a long k is split along k into slices claimed dynamically: close to the reference at 1-3
+     * threads, the same bit for bit on every repeat at a given thread count, and correct when two application
+     * threads multiply at once (the second runs serially on its own thread, with its own partial blocks).
+     */
+    @Test
+    void splitAlongKIsDeterministicAndSafeFromTwoCallers() throws Exception {
+        SplittableRandom rng = new SplittableRandom(21);
+        int m = 20, n = 30, k = 3000;
+        float[] a = randomArray(rng, m * k), b = randomArray(rng, n * k);
+        float[] expected = new float[m * n];
+        Gemm.sgemmReference(false, true, m, n, k, a, 0, k, b, 0, k, 0f, expected, 0, n);
+        int before = Parallel.threads();
+        try {
+            for (int threads = 1; threads <= 3; threads++) {
+                Parallel.setThreads(threads);
+                float[] first = new float[m * n];
+                Gemm.sgemmParallel(false, true, m, n, k, a, 0, k, b, 0, k, 0f, first, 0, n);
+                Tensors.assertClose(expected, first, 1e-6 * k, 1e-6 * k, "threads=" + threads);
+                for (int run = 0; run < 3; run++) {
+                    float[] again = new float[m * n];
+                    Gemm.sgemmParallel(false, true, m, n, k, a, 0, k, b, 0, k, 0f, again, 0, n);
+                    assertTrue(java.util.Arrays.equals(first, again), "repeat at threads=" + threads);
+                }
+            }
+            Parallel.setThreads(2);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+                for (int caller = 0; caller < 2; caller++) {
+                    results.add(pool.submit(() -> {
+                        int wrong = 0;
+                        for (int run = 0; run < 100; run++) {
+                            float[] c = new float[m * n];
+                            Gemm.sgemmParallel(false, true, m, n, k, a, 0, k, b, 0, k, 0f, c, 0, n);
+                            for (int i = 0; i < c.length; i++) {
+                                if (Math.abs(c[i] - expected[i]) > 1e-6 * k * (1 + Math.abs(expected[i]))) {
+                                    wrong++;
+                                    break;
+                                }
+                            }
+                        }
+                        return wrong;
+                    }));
+                }
+                for (java.util.concurrent.Future<Integer> r : results) assertEquals(0, r.get(), "wrong results from a concurrent caller");
+            } finally {
+                pool.shutdown();
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
     @Test
     void rejectsArraysTooSmall() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
