@@ -46,9 +46,9 @@ public final class Gemm {
      * C = op(A)·op(B) + beta·C using every {@link Parallel} thread. C is cut into column strips, about four per
      * thread, which the threads claim one after the other (each packs op(A) once, then takes strips until none
      * is left), or into a fixed split of row strips when n is too narrow to share; either way each element of C
-     * is computed by one thread, summed in the same order as by {@link #sgemm}. A small C with a long shared dimension is split along k
-     * instead (see sgemmSplitK): then the sums are grouped by thread, so the result depends on the thread count —
-     * and only on it.
+     * is computed by one thread, summed in the same order as by {@link #sgemm}. A small C with a long shared
+     * dimension is split along k instead (see sgemmSplitK): then the sums are grouped by slice of k, so the result
+     * depends on the thread count — and only on it.
      */
     public static void sgemmParallel(boolean transA, boolean transB, int m, int n, int k,
                                      float[] a, int aOff, int lda,

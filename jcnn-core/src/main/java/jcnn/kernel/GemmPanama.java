@@ -72,10 +72,9 @@ final class GemmPanama implements GemmKernel {
     }
 
     /**
-     * The strips of a parallel GEMM with op(A) packed once per thread, in full, before the first strip: a thread
-     * then spends its time on strips, not on packing the same A again for each (the serial {@link #sgemm} packs A
-     * per column block, which is the whole of n when a thread owns a fixed half). Block (pc, ic) of the packed A
-     * starts at pc·mPad + ic·kc; each strip is then the serial loop nest on it, with the same sums in the same order.
+     * The strips of a parallel GEMM with op(A) packed once per thread, in full, before the first strip, so that a
+     * thread taking several strips does not pack the same A again for each. Block (pc, ic) of the packed A starts
+     * at pc·mPad + ic·kc; each strip is then {@link #sgemm}'s loop nest on it, with the same sums in the same order.
      */
     @Override
     public void sgemmStrips(boolean transA, boolean transB, int m, int n, int k,
