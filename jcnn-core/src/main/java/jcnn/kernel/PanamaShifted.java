@@ -22,6 +22,10 @@ final class PanamaShifted {
     /** out (m × outH × outW at outOff) = W · shifted(x) [+ bias]; xpad and padded are per-thread buffers. */
     static void forward(ShiftPlan plan, float[] x, int xOff, float[] packedW, int m, float[] bias, int biasOff,
                         float[] out, int outOff, float[] xpad, float[] padded, float[] edge, boolean relu) {
+        if (slotted(plan)) {
+            slottedForward(plan, x, xOff, packedW, m, bias, biasOff, out, outOff, xpad, relu);
+            return;
+        }
         plan.pad(x, xOff, xpad);
         final int k = plan.offsets.length, cols = plan.cols, mPad = (m + MR - 1) / MR * MR;
         for (int pc = 0; pc < k; pc += KC) {
@@ -99,6 +103,103 @@ final class PanamaShifted {
         store(c10, c11, beta, c, co + ldc);
         store(c20, c21, beta, c, co + 2 * ldc);
         store(c30, c31, beta, c, co + 3 * ldc);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // The forward on output vectors ("slots")
+    // ---------------------------------------------------------------------------------------------------
+
+    /**
+     * Whether the forward and the dot-form weight gradient run on slots: L consecutive outputs of one output row,
+     * the last slot of a row moved left to end at the row's end (it then repeats some of its neighbour's
+     * outputs). Each slot reads its L inputs of every column-matrix row as one contiguous window of the padded
+     * image and writes its outputs straight to NCHW: no outputs on the padded width, no compaction pass, and bias
+     * and ReLU are applied in registers. Chosen when rows are at least L wide, when one K block covers the
+     * whole sum (outputs are then written once, so a repeated output is the same value written twice), and when
+     * the slots compute no more outputs than the padded width would (24-wide rows: 576 instead of 672 per plane;
+     * 28-wide rows with padding 1: 896 instead of 848, so those stay on the padded width).
+     */
+    static boolean slotted(ShiftPlan plan) {
+        int ow = plan.g.outW();
+        return ow >= L && plan.offsets.length <= KC && slotsPerRow(plan) * L * plan.g.outH() <= plan.cols;
+    }
+
+    private static int slotsPerRow(ShiftPlan plan) {
+        return (plan.g.outW() + L - 1) / L;
+    }
+
+    /** First output column of slot j of a row: L·j, the last slot ending at the row's end. */
+    private static int slotColumn(ShiftPlan plan, int j) {
+        return Math.min(j * L, plan.g.outW() - L);
+    }
+
+    /**
+     * out (m × outH × outW at outOff) = W · shifted(x) [+ bias], ReLU on the way when asked, two slots at a time
+     * against every 4-row panel of W: the 2·L-wide tile of the GEMM micro-kernel, its two vectors from anywhere.
+     */
+    private static void slottedForward(ShiftPlan plan, float[] x, int xOff, float[] packedW, int m, float[] bias,
+                                       int biasOff, float[] out, int outOff, float[] xpad, boolean relu) {
+        plan.pad(x, xOff, xpad);
+        final int k = plan.offsets.length, perRow = slotsPerRow(plan), slots = plan.g.outH() * perRow;
+        final int wp = plan.wp, ow = plan.g.outW(), plane = plan.outPlane;
+        for (int s = 0; s < slots; s += 2) {
+            int t = Math.min(s + 1, slots - 1);  // an odd last slot pairs with itself
+            int ra = s / perRow, ca = slotColumn(plan, s % perRow), rb = t / perRow, cb = slotColumn(plan, t % perRow);
+            int xa = ra * wp + ca, xb = rb * wp + cb, ya = outOff + ra * ow + ca, yb = outOff + rb * ow + cb;
+            for (int ir = 0; ir < m; ir += MR) {
+                slotMicro(k, packedW, ir * k, xpad, plan.offsets, xa, xb, bias, biasOff + ir, Math.min(MR, m - ir),
+                        out, ya + ir * plane, yb + ir * plane, plane, relu);
+            }
+        }
+    }
+
+    /**
+     * Rows [0, rows) of a 4-row panel of W times the windows at xa and xb, for kc column-matrix rows (the whole
+     * sum), + bias, ReLU, stored at ya and yb and the planes after them.
+     */
+    private static void slotMicro(int kc, float[] pa, int ao, float[] x, int[] offsets, int xa, int xb,
+                                  float[] bias, int biasOff, int rows, float[] out, int ya, int yb, int plane,
+                                  boolean relu) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int o = offsets[p], ap = ao + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, x, o + xa);
+            FloatVector b1 = FloatVector.fromArray(S, x, o + xb);
+            FloatVector a0 = FloatVector.broadcast(S, pa[ap]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, pa[ap + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, pa[ap + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, pa[ap + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        slotStore(c00, c01, bias, biasOff, relu, out, ya, yb);
+        if (rows > 1) slotStore(c10, c11, bias, biasOff + 1, relu, out, ya + plane, yb + plane);
+        if (rows > 2) slotStore(c20, c21, bias, biasOff + 2, relu, out, ya + 2 * plane, yb + 2 * plane);
+        if (rows > 3) slotStore(c30, c31, bias, biasOff + 3, relu, out, ya + 3 * plane, yb + 3 * plane);
+    }
+
+    private static void slotStore(FloatVector v0, FloatVector v1, float[] bias, int biasOff, boolean relu,
+                                  float[] out, int ya, int yb) {
+        if (bias != null) {
+            FloatVector b = FloatVector.broadcast(S, bias[biasOff]);
+            v0 = v0.add(b);
+            v1 = v1.add(b);
+        }
+        if (relu) {
+            v0 = v0.max(0f);
+            v1 = v1.max(0f);
+        }
+        v0.intoArray(out, ya);
+        v1.intoArray(out, yb);
     }
 
     private static void store(FloatVector v0, FloatVector v1, float beta, float[] c, int co) {
@@ -255,6 +356,10 @@ final class PanamaShifted {
      */
     private static void dotGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m,
                                     float[] grad, int gOff, float[] xpad, float[] dypad) {
+        if (slotted(plan) && plan.g.outW() % L == 0) {
+            slottedDotGradient(plan, x, xOff, dy, dyOff, m, grad, gOff, xpad);
+            return;
+        }
         plan.pad(x, xOff, xpad);
         plan.expand(dy, dyOff, m, dypad);
         final int k = plan.offsets.length, cols = plan.cols;
@@ -310,6 +415,90 @@ final class PanamaShifted {
         s11.intoArray(acc, v + ldv + L);
         s12.intoArray(acc, v + ldv + 2 * L);
         s13.intoArray(acc, v + ldv + 3 * L);
+    }
+
+    /**
+     * {@link #dotGradient} on slots, for output rows a whole number of slots wide: the dot products run over dy's
+     * planes in place (NCHW, no copy to the padded width) against the windows at the same outputs in the padded
+     * image, computing no product for the padded width's extra positions.
+     */
+    private static void slottedDotGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m,
+                                           float[] grad, int gOff, float[] xpad) {
+        plan.pad(x, xOff, xpad);
+        final int k = plan.offsets.length, plane = plan.outPlane;
+        int[] off = plan.offsets;
+        int j = 0;
+        for (; j + 2 <= m; j += 2) {
+            int a0 = dyOff + j * plane, r = 0;
+            for (; r + 4 <= k; r += 4) {
+                slotDot2x4(plan, dy, a0, plane, xpad, off[r], off[r + 1], off[r + 2], off[r + 3],
+                        grad, gOff + (j * k + r) * L, k * L);
+            }
+            for (; r < k; r++) {
+                slotDot(plan, dy, a0, xpad, off[r], grad, gOff + (j * k + r) * L);
+                slotDot(plan, dy, a0 + plane, xpad, off[r], grad, gOff + ((j + 1) * k + r) * L);
+            }
+        }
+        for (; j < m; j++) {
+            for (int r = 0; r < k; r++) slotDot(plan, dy, dyOff + j * plane, xpad, off[r], grad, gOff + (j * k + r) * L);
+        }
+    }
+
+    /** {@link #dot2x4} over the slots: rows a0 and a0 + lda of dy (NCHW planes) against the windows at b0..b3. */
+    private static void slotDot2x4(ShiftPlan plan, float[] a, int a0, int lda, float[] x, int b0, int b1, int b2,
+                                   int b3, float[] acc, int v, int ldv) {
+        final int plane = plan.outPlane, ow = plan.g.outW(), skip = plan.wp - ow;
+        FloatVector s00 = FloatVector.fromArray(S, acc, v), s01 = FloatVector.fromArray(S, acc, v + L);
+        FloatVector s02 = FloatVector.fromArray(S, acc, v + 2 * L), s03 = FloatVector.fromArray(S, acc, v + 3 * L);
+        FloatVector s10 = FloatVector.fromArray(S, acc, v + ldv), s11 = FloatVector.fromArray(S, acc, v + ldv + L);
+        FloatVector s12 = FloatVector.fromArray(S, acc, v + ldv + 2 * L), s13 = FloatVector.fromArray(S, acc, v + ldv + 3 * L);
+        int a1 = a0 + lda;
+        // q walks dy's plane, xq the same output in the padded image (a row's end skips the padding)
+        for (int q = 0, col = 0, xq = 0; q < plane; q += L) {
+            FloatVector u0 = FloatVector.fromArray(S, a, a0 + q), u1 = FloatVector.fromArray(S, a, a1 + q);
+            FloatVector w = FloatVector.fromArray(S, x, b0 + xq);
+            s00 = u0.fma(w, s00);
+            s10 = u1.fma(w, s10);
+            w = FloatVector.fromArray(S, x, b1 + xq);
+            s01 = u0.fma(w, s01);
+            s11 = u1.fma(w, s11);
+            w = FloatVector.fromArray(S, x, b2 + xq);
+            s02 = u0.fma(w, s02);
+            s12 = u1.fma(w, s12);
+            w = FloatVector.fromArray(S, x, b3 + xq);
+            s03 = u0.fma(w, s03);
+            s13 = u1.fma(w, s13);
+            xq += L;
+            col += L;
+            if (col == ow) {
+                col = 0;
+                xq += skip;
+            }
+        }
+        s00.intoArray(acc, v);
+        s01.intoArray(acc, v + L);
+        s02.intoArray(acc, v + 2 * L);
+        s03.intoArray(acc, v + 3 * L);
+        s10.intoArray(acc, v + ldv);
+        s11.intoArray(acc, v + ldv + L);
+        s12.intoArray(acc, v + ldv + 2 * L);
+        s13.intoArray(acc, v + ldv + 3 * L);
+    }
+
+    /** One dot product over the slots: dy plane at a0 against the window at b0. */
+    private static void slotDot(ShiftPlan plan, float[] a, int a0, float[] x, int b0, float[] acc, int v) {
+        final int plane = plan.outPlane, ow = plan.g.outW(), skip = plan.wp - ow;
+        FloatVector sum = FloatVector.fromArray(S, acc, v);
+        for (int q = 0, col = 0, xq = 0; q < plane; q += L) {
+            sum = FloatVector.fromArray(S, a, a0 + q).fma(FloatVector.fromArray(S, x, b0 + xq), sum);
+            xq += L;
+            col += L;
+            if (col == ow) {
+                col = 0;
+                xq += skip;
+            }
+        }
+        sum.intoArray(acc, v);
     }
 
     private static void dot(int n, float[] a, int a0, float[] x, int b0, float[] acc, int v) {

@@ -37,6 +37,11 @@ class ConvolutionTest {
                 {16, 9, 8, 20, 3, 1, 2, 2, 1, 3},    // dilated, 20 channels (two panels)
                 {16, 20, 20, 5, 3, 1, 1, 1, 1, 2},   // 440 positions: several position blocks
                 {7, 10, 10, 6, 5, 1, 0, 1, 1, 3},    // K = 175, not a multiple of the 4-row tile
+                // the forward on output vectors (slots): rows at least 8 wide, K <= 256
+                {3, 15, 15, 6, 3, 1, 1, 1, 1, 2},    // 15-wide rows: the last slot repeats 7 outputs
+                {1, 11, 10, 7, 3, 1, 0, 1, 1, 3},    // one slot per row, 9 slots: the last pairs with itself
+                {1, 10, 10, 130, 3, 1, 0, 1, 1, 2},  // 130 channels: panels past MC, a partial last panel
+                {4, 10, 18, 6, 3, 1, 0, 1, 2, 2},    // grouped, 16-wide rows
         };
         for (int[] a : c) out.add(Arguments.of((Object) a));
         return out.stream();
@@ -60,6 +65,12 @@ class ConvolutionTest {
         fast.forward(x, wt, bias, y1, batch);
         plain.forward(x, wt, bias, y2, batch);
         Tensors.assertClose(y2, y1, tol, tol, "forward");
+
+        // the ReLU applied as the output is written equals max(forward, 0)
+        float[] yRelu = new float[dy.length];
+        fast.forward(x, wt, bias, yRelu, batch, true);
+        for (int i = 0; i < y2.length; i++) y2[i] = Math.max(y2[i], 0f);
+        Tensors.assertClose(y2, yRelu, tol, tol, "forward with ReLU");
 
         float[] dx1 = new float[x.length], dx2 = new float[x.length];
         fast.backwardData(dy, wt, dx1, batch);
