@@ -430,14 +430,18 @@ final class PanamaShifted {
         int j = 0;
         for (; j + 2 <= m; j += 2) {
             int a0 = dyOff + j * plane, r = 0;
+            if (k % 5 == 0) {
+                // 5-wide kernels (a row of kW = 5 windows): no windows left over for the slower single dots
+                for (; r < k; r += 5) {
+                    slotDot2x5(plan, dy, a0, plane, xpad, off[r], off[r + 1], off[r + 2], off[r + 3], off[r + 4],
+                            grad, gOff + (j * k + r) * L, k * L);
+                }
+            }
             for (; r + 4 <= k; r += 4) {
                 slotDot2x4(plan, dy, a0, plane, xpad, off[r], off[r + 1], off[r + 2], off[r + 3],
                         grad, gOff + (j * k + r) * L, k * L);
             }
-            for (; r < k; r++) {
-                slotDot(plan, dy, a0, xpad, off[r], grad, gOff + (j * k + r) * L);
-                slotDot(plan, dy, a0 + plane, xpad, off[r], grad, gOff + ((j + 1) * k + r) * L);
-            }
+            for (; r < k; r++) slotDot2x1(plan, dy, a0, plane, xpad, off[r], grad, gOff + (j * k + r) * L, k * L);
         }
         for (; j < m; j++) {
             for (int r = 0; r < k; r++) slotDot(plan, dy, dyOff + j * plane, xpad, off[r], grad, gOff + (j * k + r) * L);
@@ -483,6 +487,73 @@ final class PanamaShifted {
         s11.intoArray(acc, v + ldv + L);
         s12.intoArray(acc, v + ldv + 2 * L);
         s13.intoArray(acc, v + ldv + 3 * L);
+    }
+
+    /** {@link #slotDot2x4} with five windows: 10 products per 7 loads. */
+    private static void slotDot2x5(ShiftPlan plan, float[] a, int a0, int lda, float[] x, int b0, int b1, int b2,
+                                   int b3, int b4, float[] acc, int v, int ldv) {
+        final int plane = plan.outPlane, ow = plan.g.outW(), skip = plan.wp - ow;
+        FloatVector s00 = FloatVector.fromArray(S, acc, v), s01 = FloatVector.fromArray(S, acc, v + L);
+        FloatVector s02 = FloatVector.fromArray(S, acc, v + 2 * L), s03 = FloatVector.fromArray(S, acc, v + 3 * L);
+        FloatVector s04 = FloatVector.fromArray(S, acc, v + 4 * L);
+        FloatVector s10 = FloatVector.fromArray(S, acc, v + ldv), s11 = FloatVector.fromArray(S, acc, v + ldv + L);
+        FloatVector s12 = FloatVector.fromArray(S, acc, v + ldv + 2 * L), s13 = FloatVector.fromArray(S, acc, v + ldv + 3 * L);
+        FloatVector s14 = FloatVector.fromArray(S, acc, v + ldv + 4 * L);
+        int a1 = a0 + lda;
+        for (int q = 0, col = 0, xq = 0; q < plane; q += L) {
+            FloatVector u0 = FloatVector.fromArray(S, a, a0 + q), u1 = FloatVector.fromArray(S, a, a1 + q);
+            FloatVector w = FloatVector.fromArray(S, x, b0 + xq);
+            s00 = u0.fma(w, s00);
+            s10 = u1.fma(w, s10);
+            w = FloatVector.fromArray(S, x, b1 + xq);
+            s01 = u0.fma(w, s01);
+            s11 = u1.fma(w, s11);
+            w = FloatVector.fromArray(S, x, b2 + xq);
+            s02 = u0.fma(w, s02);
+            s12 = u1.fma(w, s12);
+            w = FloatVector.fromArray(S, x, b3 + xq);
+            s03 = u0.fma(w, s03);
+            s13 = u1.fma(w, s13);
+            w = FloatVector.fromArray(S, x, b4 + xq);
+            s04 = u0.fma(w, s04);
+            s14 = u1.fma(w, s14);
+            xq += L;
+            col += L;
+            if (col == ow) {
+                col = 0;
+                xq += skip;
+            }
+        }
+        s00.intoArray(acc, v);
+        s01.intoArray(acc, v + L);
+        s02.intoArray(acc, v + 2 * L);
+        s03.intoArray(acc, v + 3 * L);
+        s04.intoArray(acc, v + 4 * L);
+        s10.intoArray(acc, v + ldv);
+        s11.intoArray(acc, v + ldv + L);
+        s12.intoArray(acc, v + ldv + 2 * L);
+        s13.intoArray(acc, v + ldv + 3 * L);
+        s14.intoArray(acc, v + ldv + 4 * L);
+    }
+
+    /** Two dot products over the slots: dy planes at a0 and a0 + lda against the window at b0. */
+    private static void slotDot2x1(ShiftPlan plan, float[] a, int a0, int lda, float[] x, int b0, float[] acc, int v,
+                                   int ldv) {
+        final int plane = plan.outPlane, ow = plan.g.outW(), skip = plan.wp - ow;
+        FloatVector s0 = FloatVector.fromArray(S, acc, v), s1 = FloatVector.fromArray(S, acc, v + ldv);
+        for (int q = 0, col = 0, xq = 0; q < plane; q += L) {
+            FloatVector w = FloatVector.fromArray(S, x, b0 + xq);
+            s0 = FloatVector.fromArray(S, a, a0 + q).fma(w, s0);
+            s1 = FloatVector.fromArray(S, a, a0 + lda + q).fma(w, s1);
+            xq += L;
+            col += L;
+            if (col == ow) {
+                col = 0;
+                xq += skip;
+            }
+        }
+        s0.intoArray(acc, v);
+        s1.intoArray(acc, v + ldv);
     }
 
     /** One dot product over the slots: dy plane at a0 against the window at b0. */
