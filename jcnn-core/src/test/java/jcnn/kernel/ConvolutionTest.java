@@ -42,6 +42,7 @@ class ConvolutionTest {
                 {1, 11, 10, 7, 3, 1, 0, 1, 1, 3},    // one slot per row, 9 slots: the last pairs with itself
                 {1, 10, 10, 130, 3, 1, 0, 1, 1, 2},  // 130 channels: panels past MC, a partial last panel
                 {4, 10, 18, 6, 3, 1, 0, 1, 2, 2},    // grouped, 16-wide rows
+                {16, 28, 28, 6, 3, 1, 1, 1, 1, 2},   // 28-wide rows (3.5 slots), K = 144; its input gradient too
         };
         for (int[] a : c) out.add(Arguments.of((Object) a));
         return out.stream();
