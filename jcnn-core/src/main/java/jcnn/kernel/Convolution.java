@@ -111,7 +111,8 @@ public final class Convolution {
 
     /**
      * As {@link #forward(float[], float[], float[], float[], int)}, with {@code relu}: y = max(conv(x, w) + bias, 0),
-     * the ReLU applied as the output is written (free on the stride-1 path, which copies the output anyway).
+     * the ReLU applied as the output is written (free on the stride-1 path, which applies it in registers as the
+     * outputs are stored, or while compacting them).
      */
     public void forward(float[] x, float[] w, float[] bias, float[] y, int batch, boolean relu) {
         if (useDriver(batch) && plans().plan != null) {

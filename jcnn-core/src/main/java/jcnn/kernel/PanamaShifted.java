@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * operand B (or, when K is small, as dot products of output-gradient rows with shifted windows).
  *
  * <p>Shapes, one image and one group: packed W (m × K, {@link PanamaConv#packA} order), padded image
- * (C × Hp × Wp flat), output on the padded width (m × cols) then compacted to (m × outH × outW).
+ * (C × Hp × Wp flat), output on the padded width (m × cols) then compacted to (m × outH × outW) — or, where
+ * {@link #slotted} says so, computed vector by vector of each output row and stored straight to (m × outH × outW).
  */
 final class PanamaShifted {
     private static final VectorSpecies<Float> S = GemmPanama.SPECIES;
