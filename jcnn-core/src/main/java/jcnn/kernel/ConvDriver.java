@@ -10,6 +10,9 @@ interface ConvDriver {
     /** Panel width of B (columns). */
     int nr();
 
+    /** Panel height of A (rows). */
+    int mr();
+
     /** The depth of one packed block (rows of B per {@link PanelSource#pack} call). */
     int kc();
 
@@ -28,6 +31,21 @@ interface ConvDriver {
      */
     void multiply(float[] packedA, int m, int k, int cols, PanelSource b, int n0, int n1,
                   float[] out, int outOff, int outStride, float[] bias, int biasOff, float[] packB);
+
+    /**
+     * out (m × cols, row stride ldc, at outOff) = A · B + beta·out with both operands already packed: A as panels of
+     * {@link #mr} rows and depth k (at aOff, rows past m zero), B as panels of {@link #nr} columns and depth k (at
+     * bOff). k must not exceed {@link #kc}. Winograd's 16 products, whose operands are written in this layout.
+     */
+    void multiplyPacked(float[] packedA, int aOff, int m, int k, float[] packedB, int bOff, int cols, float beta,
+                        float[] out, int outOff, int ldc);
+
+    /** {@link Winograd#inputTransform}, vectorised: V for tiles [t0, t0 + count) of the padded image xpad. */
+    void winogradInput(Winograd plan, float[] xpad, int t0, int count, int width, float[] v);
+
+    /** {@link Winograd#outputTransform}, vectorised: the outputs of tiles [t0, t0 + count) from the products. */
+    void winogradOutput(Winograd plan, float[] prod, int t0, int count, int width, float[] bias, int biasOff,
+                        float[] y, int yOff, boolean relu);
 
     /**
      * Packs rows [r0, r0 + count) of a row-major matrix (row stride ldb, cols columns) into B panels of depth

@@ -118,15 +118,21 @@ final class GemmPanama implements GemmKernel {
      */
     static void macroKernel(int mc, int nc, int kc, float[] packA, int aBase, float[] packB, float beta,
                             float[] c, int cOff, int ldc, float[] edge, float[] bias, int biasOff) {
+        macroKernel(mc, nc, kc, packA, aBase, packB, 0, beta, c, cOff, ldc, edge, bias, biasOff);
+    }
+
+    /** As above, with the B block starting at {@code bBase}. */
+    static void macroKernel(int mc, int nc, int kc, float[] packA, int aBase, float[] packB, int bBase, float beta,
+                            float[] c, int cOff, int ldc, float[] edge, float[] bias, int biasOff) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int co = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    microKernel(kc, packA, aBase + ir * kc, packB, jr * kc, beta, c, co, ldc, bias, biasOff + ir);
+                    microKernel(kc, packA, aBase + ir * kc, packB, bBase + jr * kc, beta, c, co, ldc, bias, biasOff + ir);
                 } else {
-                    microKernel(kc, packA, aBase + ir * kc, packB, jr * kc, 0f, edge, 0, NR, null, 0);
+                    microKernel(kc, packA, aBase + ir * kc, packB, bBase + jr * kc, 0f, edge, 0, NR, null, 0);
                     for (int r = 0; r < mr; r++) {
                         float b = bias == null ? 0f : bias[biasOff + ir + r];
                         for (int j = 0; j < nr; j++) {

@@ -16,6 +16,11 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
+    public int mr() {
+        return MR;
+    }
+
+    @Override
     public int kc() {
         return KC;
     }
@@ -67,6 +72,27 @@ final class PanamaConv implements ConvDriver {
                 }
             }
         }
+    }
+
+    @Override
+    public void multiplyPacked(float[] packedA, int aOff, int m, int k, float[] packedB, int bOff, int cols, float beta,
+                               float[] out, int outOff, int ldc) {
+        float[] edge = EDGE.get();
+        for (int ic = 0; ic < m; ic += MC) {
+            GemmPanama.macroKernel(Math.min(MC, m - ic), cols, k, packedA, aOff + ic * k, packedB, bOff, beta,
+                    out, outOff + ic * ldc, ldc, edge, null, 0);
+        }
+    }
+
+    @Override
+    public void winogradInput(Winograd plan, float[] xpad, int t0, int count, int width, float[] v) {
+        PanamaWinograd.input(plan, xpad, t0, count, width, v);
+    }
+
+    @Override
+    public void winogradOutput(Winograd plan, float[] prod, int t0, int count, int width, float[] bias, int biasOff,
+                               float[] y, int yOff, boolean relu) {
+        PanamaWinograd.output(plan, prod, t0, count, width, bias, biasOff, y, yOff, relu);
     }
 
     @Override

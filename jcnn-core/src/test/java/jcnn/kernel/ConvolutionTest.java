@@ -43,6 +43,9 @@ class ConvolutionTest {
                 {1, 10, 10, 130, 3, 1, 0, 1, 1, 2},  // 130 channels: panels past MC, a partial last panel
                 {4, 10, 18, 6, 3, 1, 0, 1, 2, 2},    // grouped, 16-wide rows
                 {16, 28, 28, 6, 3, 1, 1, 1, 1, 2},   // 28-wide rows (3.5 slots), K = 144; its input gradient too
+                // Winograd F(2x2, 3x3) (see winogradCasesUseWinograd)
+                {64, 9, 11, 40, 3, 1, 1, 1, 1, 2},   // odd outputs (tiles over the edges), forward and input gradient
+                {128, 7, 6, 96, 3, 1, 0, 1, 2, 3},   // grouped (64 in, 48 out per group); input gradient with padding 2
         };
         for (int[] a : c) out.add(Arguments.of((Object) a));
         return out.stream();
@@ -88,6 +91,17 @@ class ConvolutionTest {
         Convolution.biasGradient(dy, db, batch, m, g.colCols());
         Tensors.assertClose(db, db1, wtol, wtol, "bias gradient (driver)");
         Tensors.assertClose(db, db2, wtol, wtol, "bias gradient (plain)");
+    }
+
+    /** The two Winograd cases above do take that path, forward and input gradient (or they would test nothing new). */
+    @Test
+    void winogradCasesUseWinograd() {
+        ConvGeometry a = ConvGeometry.of(64, 9, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        ConvGeometry b = ConvGeometry.of(64, 7, 6, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1);
+        org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(a, 40));
+        org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(ShiftPlan.inputGradient(a, 40), 64));
+        org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(b, 48));
+        org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(ShiftPlan.inputGradient(b, 48), 64));
     }
 
     /**

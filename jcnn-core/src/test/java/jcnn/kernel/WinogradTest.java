@@ -1,0 +1,155 @@
+package jcnn.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+import jcnn.testing.Tensors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link Winograd}'s F(2×2, 3×3) against the convolution's definition. Its transforms multiply by 0, ±1 and ±½ only,
+ * so on small integers every intermediate value is exact in float and the result must equal the direct sum bit for
+ * bit; on random floats it must agree to rounding.
+ */
+class WinogradTest {
+    // channels, height, width, out channels, padding top, bottom, left, right
+    private static final int[][] CASES = {
+            {1, 4, 4, 1, 0, 0, 0, 0},        // exactly one tile
+            {3, 5, 7, 5, 1, 1, 1, 1},        // odd output sizes: tiles hanging over the bottom and right edges
+            {16, 8, 9, 20, 0, 2, 1, 0},      // asymmetric padding, 20 output channels (a partial 4-row panel)
+            {300, 6, 5, 7, 1, 1, 1, 1},      // 300 channels: two depth blocks of the GEMM
+            {64, 20, 21, 64, 1, 1, 1, 1},    // 110 tiles: two tile blocks, the second starting mid-row
+            {20, 3, 3, 130, 2, 2, 2, 2},     // 130 output channels (past one 128-row block), padding 2
+    };
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    void exactOnSmallIntegers(int which) {
+        int[] a = CASES[which];
+        SplittableRandom r = new SplittableRandom(which);
+        ConvGeometry g = geometry(a);
+        int m = a[3];
+        float[] x = integers(r, 2 * g.inputSize()), w = integers(r, m * g.colRows()), bias = integers(r, m);
+        for (boolean relu : new boolean[] {false, true}) {
+            for (int n = 0; n < 2; n++) {
+                float[] expected = direct(g, m, x, n * g.inputSize(), w, bias, relu);
+                assertArrayEquals(expected, winograd(g, m, x, n * g.inputSize(), w, bias, relu),
+                        g + " -> " + m + (relu ? " with ReLU" : "") + ", image " + n);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    void closeOnRandomFloats(int which) {
+        int[] a = CASES[which];
+        SplittableRandom r = new SplittableRandom(100 + which);
+        ConvGeometry g = geometry(a);
+        int m = a[3];
+        float[] x = GemmTest.randomArray(r, g.inputSize()), w = GemmTest.randomArray(r, m * g.colRows());
+        float[] expected = direct(g, m, x, 0, w, null, false);
+        // each output sums 9·C products of magnitude <= 1; the transforms add at most a few such sums' roundings
+        double tol = 1e-6 * 9 * g.channels();
+        Tensors.assertClose(expected, winograd(g, m, x, 0, w, null, false), tol, tol, g + " -> " + m);
+    }
+
+    /**
+     * The vector transforms against their scalar references, bit for bit, on every tile block of each case: the input
+     * transform on a random padded copy (compared on the tiles' columns of the panels), the output transform on random
+     * products (compared on every output, each of which must be written).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    void vectorTransformsMatchTheScalarReferences(int which) {
+        ConvDriver driver = VectorSupport.CONV;
+        assumeTrue(driver != null, "the vector transforms need the Vector API");
+        int[] a = CASES[which];
+        SplittableRandom r = new SplittableRandom(200 + which);
+        ConvGeometry g = geometry(a);
+        int m = a[3];
+        Winograd plan = new Winograd(g, m, driver.mr(), driver.nr(), driver.kc());
+        float[] split = GemmTest.randomArray(r, plan.paddedSize()), bias = GemmTest.randomArray(r, m);
+        float[] prod = GemmTest.randomArray(r, plan.productSize());
+        for (int t0 = 0; t0 < plan.tiles; t0 += plan.block) {
+            int count = Math.min(plan.block, plan.tiles - t0), width = (count + plan.nr - 1) / plan.nr * plan.nr;
+            float[] fast = new float[plan.transformedSize()], reference = new float[plan.transformedSize()];
+            driver.winogradInput(plan, split, t0, count, width, fast);
+            plan.inputTransform(split, t0, count, width, reference);
+            int point = Winograd.pointStride(g.channels(), width);
+            for (int xi = 0; xi < 16; xi++)
+                for (int c = 0; c < g.channels(); c++)
+                    for (int t = 0; t < count; t++) {
+                        int pc = c / plan.kc * plan.kc, depth = Math.min(plan.kc, g.channels() - pc);
+                        int i = xi * point + pc * width + (t / plan.nr) * depth * plan.nr + (c - pc) * plan.nr + t % plan.nr;
+                        if (Float.floatToIntBits(fast[i]) != Float.floatToIntBits(reference[i])) {
+                            org.junit.jupiter.api.Assertions.fail("input transform of " + g + ": point " + xi + ", channel " + c
+                                    + ", tile " + (t0 + t) + ": " + fast[i] + " != " + reference[i]);
+                        }
+                    }
+            for (boolean relu : new boolean[] {false, true}) {
+                float[] yFast = new float[m * g.colCols()], yReference = new float[m * g.colCols()];
+                java.util.Arrays.fill(yFast, Float.NaN);
+                java.util.Arrays.fill(yReference, Float.NaN);
+                driver.winogradOutput(plan, prod, t0, count, width, bias, 0, yFast, 0, relu);
+                plan.outputTransform(prod, t0, count, width, bias, 0, yReference, 0, relu);
+                assertArrayEquals(yReference, yFast, "output transform of " + g + ", tiles from " + t0 + (relu ? ", ReLU" : ""));
+            }
+        }
+    }
+
+    /** The kernel transform on an all-ones kernel: G·1·Gᵀ is the outer product of G's row sums (1, 3/2, 1/2, 1). */
+    @Test
+    void kernelTransformOfOnes() {
+        float[] k = {1, 1, 1, 1, 1, 1, 1, 1, 1}, u = new float[16];
+        Winograd.kernelTransform(k, 0, u, 0, 1);
+        float[] s = {1f, 1.5f, 0.5f, 1f}, expected = new float[16];
+        for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) expected[4 * i + j] = s[i] * s[j];
+        assertArrayEquals(expected, u);
+    }
+
+    private static ConvGeometry geometry(int[] a) {
+        return ConvGeometry.of(a[0], a[1], a[2], 3, 3, 1, 1, a[4], a[5], a[6], a[7], 1, 1);
+    }
+
+    private static float[] winograd(ConvGeometry g, int m, float[] x, int xOff, float[] w, float[] bias, boolean relu) {
+        ConvDriver driver = VectorSupport.CONV;
+        assumeTrue(driver != null, "Winograd runs on the Vector API driver");
+        Winograd plan = new Winograd(g, m, driver.mr(), driver.nr(), driver.kc());
+        float[] u = new float[plan.packedWeightSize()];
+        plan.packWeights(w, 0, u);
+        float[] y = new float[m * g.colCols()];
+        java.util.Arrays.fill(y, Float.NaN);  // every output must be written
+        plan.forward(driver, x, xOff, u, bias, 0, y, 0, relu, new float[plan.paddedSize()],
+                new float[plan.transformedSize()], new float[plan.productSize()]);
+        return y;
+    }
+
+    /** The definition, summed in double: y[m][i][j] = bias[m] + Σ w[m][c][a][b]·x[c][i + a - padTop][j + b - padLeft]. */
+    static float[] direct(ConvGeometry g, int m, float[] x, int xOff, float[] w, float[] bias, boolean relu) {
+        int c = g.channels(), h = g.height(), wd = g.width(), oh = g.outH(), ow = g.outW();
+        float[] y = new float[m * oh * ow];
+        for (int o = 0; o < m; o++)
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++) {
+                    double s = bias == null ? 0 : bias[o];
+                    for (int ci = 0; ci < c; ci++)
+                        for (int a = 0; a < 3; a++)
+                            for (int b = 0; b < 3; b++) {
+                                int yy = i + a - g.padTop(), xx = j + b - g.padLeft();
+                                if (yy < 0 || yy >= h || xx < 0 || xx >= wd) continue;
+                                s += (double) w[((o * c + ci) * 3 + a) * 3 + b] * x[xOff + (ci * h + yy) * wd + xx];
+                            }
+                    y[(o * oh + i) * ow + j] = relu ? (float) Math.max(s, 0) : (float) s;
+                }
+        return y;
+    }
+
+    private static float[] integers(SplittableRandom r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = r.nextInt(-4, 5);
+        return v;
+    }
+}
