@@ -421,15 +421,14 @@ public final class Convolution {
     }
 
     /**
-     * Where Winograd's F(2×2, 3×3) is used: 3×3 stride-1 layers with at least 32 input and output channels and 2048
-     * channel pairs. Below that the transforms (additions per tile and channel) cost about what the saved
-     * multiplications would: measured 1 thread, batch 100, against the shifted GEMM: 64→64 on 7×7 images 6.8 → 4.7 ms
-     * forward, 32→64 on 7×7 3.7 → 2.9 ms, but 32→32 on 14×14 equal within noise and 16→16 on 28×28 slower
-     * (6.2 → 7.4 ms); (64,64,32,32)→64 forward 77 → 39 ms for batch 64.
+     * Where Winograd's F(2×2, 3×3) is used: 3×3 stride-1 layers with at least 32 input and output channels. Below
+     * that the transforms (additions per tile and channel) cost about what the saved multiplications would. Measured
+     * at 1 thread, batch 100, against the shifted GEMM (alternated runs): 64→64 on 7×7 images forward 6.8 → 4.7 ms,
+     * 32→64 on 7×7 3.7 → 2.9 ms, 32→32 on 14×14 with padding 2 8.0 → 5.4 ms (with padding 1 6.6 → 6.2), but 16→16 on
+     * 28×28 slower (6.2 → 7.4 ms); (64,64,32,32)→64 forward 77 → 39 ms for batch 64.
      */
     static boolean winogradPays(ConvGeometry geometry, int outChannels) {
-        return WINOGRAD && Winograd.applies(geometry) && geometry.channels() >= 32 && outChannels >= 32
-                && geometry.channels() * outChannels >= 2048;
+        return WINOGRAD && Winograd.applies(geometry) && geometry.channels() >= 32 && outChannels >= 32;
     }
 
     /** Packs group gi's weights (at w[wOff], out × in × 3 × 3) transformed for {@code plan}. */
