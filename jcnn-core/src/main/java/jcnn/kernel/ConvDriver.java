@@ -47,6 +47,10 @@ interface ConvDriver {
     void winogradOutput(Winograd plan, float[] prod, int t0, int count, int width, float[] bias, int biasOff,
                         float[] y, int yOff, boolean relu);
 
+    /** {@link Winograd#gradientTransforms}, vectorised: Vᵀ and Ŷ panels of the weight gradient for tiles [t0, t0 + count). */
+    void winogradGradientTransforms(Winograd plan, float[] xLast, float[] dyLast, int t0, int count, int k0, int depth,
+                                    float[] vT, float[] dyHat);
+
     /**
      * Packs rows [r0, r0 + count) of a row-major matrix (row stride ldb, cols columns) into B panels of depth
      * {@code depth}, at depth {@code offset}.

@@ -96,6 +96,12 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
+    public void winogradGradientTransforms(Winograd plan, float[] xLast, float[] dyLast, int t0, int count, int k0,
+                                           int depth, float[] vT, float[] dyHat) {
+        PanamaWinograd.gradient(plan, xLast, dyLast, t0, count, k0, depth, vT, dyHat);
+    }
+
+    @Override
     public void packRows(float[] b, int bOff, int ldb, int r0, int count, int cols, float[] dst, int depth, int offset) {
         GemmPanama.packB(false, b, bOff, ldb, r0, 0, count, cols, dst, depth, offset);
     }

@@ -20,76 +20,182 @@ final class PanamaWinograd {
 
     /**
      * V for tiles [t0, t0 + count), L tiles (one per lane) at a time. In the split copy the columns 2·tx + j of
-     * consecutive tiles of one row are consecutive floats, so a group's 16 inputs are 16 vector loads — per segment
-     * of the group that lies in one tile row, blended together when the group spans rows. Lanes past the last tile
-     * continue its segment and land in the panels' unused columns. Each point's 8 values are one vector store: a
-     * group fills half a B panel.
+     * consecutive tiles of one row are consecutive floats, so for a group of L tiles in one tile row the 16 inputs of
+     * each channel are 16 vector loads straight from the copy. A group spanning rows (and the last, partial group,
+     * whose extra lanes continue its last row and land in the panels' unused columns) is first assembled: its 16
+     * inputs per channel, blended from the pieces of the group in each row, are stored to a scratch array, which the
+     * same transform then reads. Each point's L values are one vector store: a group fills half a B panel.
+     *
+     * <p>Two methods rather than one with a branch: C2 compiles a rarely taken path (the blending, when the first
+     * layers to run had rows a multiple of L tiles wide) with its 16 vectors spilled, and a later layer that always
+     * takes it ran 5x slower.
      */
     static void input(Winograd w, float[] split, int t0, int count, int width, float[] v) {
-        final int channels = w.channels, kc = w.kc, nr = w.nr, half = w.half, tilesW = w.tilesW, planeSize = w.hp * half;
-        final int vp = Winograd.pointStride(channels, width);
-        Segments[] groups = SEGMENTS.get();
-        for (int panel = 0; panel < count; panel += nr) {
-            int inPanels = Math.min(nr, count - panel);
-            for (int h = 0; h < inPanels; h += L) groups[h / L].cut(t0 + panel + h, Math.min(L, inPanels - h), tilesW, half);
-            // channel by channel, the whole panel: each point's row of nr tiles is written in one go (whole cache lines)
-            for (int c = 0; c < channels; c++)
-            for (int inPanel = 0; inPanel < inPanels; inPanel += L) {
-                Segments seg = groups[inPanel / L];
-                int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
-                int d = pc * width + panel * depth + (c - pc) * nr + inPanel;
-                int e0 = Winograd.MARGIN + c * planeSize, o0 = e0 + channels * planeSize;  // even and odd planes
-                int e1 = e0 + half, e2 = e1 + half, e3 = e2 + half, o1 = o0 + half, o2 = o1 + half, o3 = o2 + half;
-                // row i of the patch: columns 0..3 are even[tx], odd[tx], even[tx+1], odd[tx+1]; first piece ...
+        final int channels = w.channels, nr = w.nr, half = w.half, planeSize = w.hp * half;
+        Segments seg = SEGMENTS.get();
+        float[] gathered = null;
+        for (int g0 = 0; g0 < count; g0 += L) {
+            seg.cut(t0 + g0, Math.min(L, count - g0), w.tilesW, half);
+            int panel = g0 / nr * nr, inPanel = g0 % nr;
+            if (seg.count == 1) {
+                // patch element (i, j) of channel c at MARGIN + c·plane + i·half + j/2 (+ the odd planes for odd j)
+                transform(w, split, Winograd.MARGIN + seg.offset[0], planeSize, half, 1, channels * planeSize, width, panel, inPanel, v);
+            } else {
+                if (gathered == null) gathered = GATHERED.get().length >= channels * 16 * L
+                        ? GATHERED.get() : grownGathered(channels * 16 * L);
+                gather(w, split, seg, gathered);
+                // patch element (i, j) of channel c at (16·c + 4·i + j)·L
+                transform(w, gathered, 0, 16 * L, 4 * L, 2 * L, L, width, panel, inPanel, v);
+            }
+        }
+    }
+
+    /**
+     * The 16 inputs of every channel of the group cut into {@code seg}, blended from its pieces, stored at
+     * (16·c + 4·i + j)·L. Only called for groups of several pieces, so its loop is always taken.
+     */
+    private static void gather(Winograd w, float[] split, Segments seg, float[] gathered) {
+        final int channels = w.channels, half = w.half, planeSize = w.hp * half, odd = channels * planeSize;
+        for (int c = 0; c < channels; c++) {
+            int base = Winograd.MARGIN + c * planeSize, out = 16 * L * c;
+            for (int i = 0; i < 4; i++, base += half) {
                 int o = seg.offset[0];
-                FloatVector x00 = load(split, e0 + o), x01 = load(split, o0 + o), x02 = load(split, e0 + o + 1), x03 = load(split, o0 + o + 1);
-                FloatVector x10 = load(split, e1 + o), x11 = load(split, o1 + o), x12 = load(split, e1 + o + 1), x13 = load(split, o1 + o + 1);
-                FloatVector x20 = load(split, e2 + o), x21 = load(split, o2 + o), x22 = load(split, e2 + o + 1), x23 = load(split, o2 + o + 1);
-                FloatVector x30 = load(split, e3 + o), x31 = load(split, o3 + o), x32 = load(split, e3 + o + 1), x33 = load(split, o3 + o + 1);
-                // ... and the lanes of the following pieces blended in. Written out, here and below: a helper method
-                // taking or returning vectors that C2 does not inline boxes them (measured several times slower).
+                FloatVector x0 = load(split, base + o), x1 = load(split, base + odd + o);
+                FloatVector x2 = load(split, base + o + 1), x3 = load(split, base + odd + o + 1);
                 for (int s = 1; s < seg.count; s++) {
                     o = seg.offset[s];
                     VectorMask<Float> m = seg.from[s];
-                    x00 = x00.blend(load(split, e0 + o), m);
-                    x01 = x01.blend(load(split, o0 + o), m);
-                    x02 = x02.blend(load(split, e0 + o + 1), m);
-                    x03 = x03.blend(load(split, o0 + o + 1), m);
-                    x10 = x10.blend(load(split, e1 + o), m);
-                    x11 = x11.blend(load(split, o1 + o), m);
-                    x12 = x12.blend(load(split, e1 + o + 1), m);
-                    x13 = x13.blend(load(split, o1 + o + 1), m);
-                    x20 = x20.blend(load(split, e2 + o), m);
-                    x21 = x21.blend(load(split, o2 + o), m);
-                    x22 = x22.blend(load(split, e2 + o + 1), m);
-                    x23 = x23.blend(load(split, o2 + o + 1), m);
-                    x30 = x30.blend(load(split, e3 + o), m);
-                    x31 = x31.blend(load(split, o3 + o), m);
-                    x32 = x32.blend(load(split, e3 + o + 1), m);
-                    x33 = x33.blend(load(split, o3 + o + 1), m);
+                    x0 = x0.blend(load(split, base + o), m);
+                    x1 = x1.blend(load(split, base + odd + o), m);
+                    x2 = x2.blend(load(split, base + o + 1), m);
+                    x3 = x3.blend(load(split, base + odd + o + 1), m);
                 }
-                // Bᵀ·d
+                x0.intoArray(gathered, out + 4 * L * i);
+                x1.intoArray(gathered, out + 4 * L * i + L);
+                x2.intoArray(gathered, out + 4 * L * i + 2 * L);
+                x3.intoArray(gathered, out + 4 * L * i + 3 * L);
+            }
+        }
+    }
+
+    /**
+     * V = Bᵀ·d·B for one group and every channel, patch element (i, j) of channel c read at src[base + c·channelStep +
+     * i·rowStep + (j / 2)·shiftStep + (j % 2)·oddStep], stored as one vector per point into the group's half of a B
+     * panel.
+     */
+    private static void transform(Winograd w, float[] src, int base, int channelStep, int rowStep, int shiftStep,
+                                  int oddStep, int width, int panel, int inPanel, float[] v) {
+        final int channels = w.channels, kc = w.kc, nr = w.nr, vp = Winograd.pointStride(channels, width);
+        for (int c = 0; c < channels; c++, base += channelStep) {
+            int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
+            int d = pc * width + panel * depth + (c - pc) * nr + inPanel;
+            int r0 = base, r1 = r0 + rowStep, r2 = r1 + rowStep, r3 = r2 + rowStep;
+            int s = shiftStep, q = oddStep, sq = s + q;
+            FloatVector x00 = load(src, r0), x01 = load(src, r0 + q), x02 = load(src, r0 + s), x03 = load(src, r0 + sq);
+            FloatVector x10 = load(src, r1), x11 = load(src, r1 + q), x12 = load(src, r1 + s), x13 = load(src, r1 + sq);
+            FloatVector x20 = load(src, r2), x21 = load(src, r2 + q), x22 = load(src, r2 + s), x23 = load(src, r2 + sq);
+            FloatVector x30 = load(src, r3), x31 = load(src, r3 + q), x32 = load(src, r3 + s), x33 = load(src, r3 + sq);
+            // Bᵀ·d
+            FloatVector a0 = x00.sub(x20), a1 = x01.sub(x21), a2 = x02.sub(x22), a3 = x03.sub(x23);
+            FloatVector b0 = x10.add(x20), b1 = x11.add(x21), b2 = x12.add(x22), b3 = x13.add(x23);
+            FloatVector c0 = x20.sub(x10), c1 = x21.sub(x11), c2 = x22.sub(x12), c3 = x23.sub(x13);
+            FloatVector f0 = x10.sub(x30), f1 = x11.sub(x31), f2 = x12.sub(x32), f3 = x13.sub(x33);
+            // ·B, each row's four points stored as they are formed. Written out, here and elsewhere in this class: a
+            // helper taking or returning vectors that C2 does not inline boxes them (measured several times slower).
+            a0.sub(a2).intoArray(v, d);
+            a1.add(a2).intoArray(v, d + vp);
+            a2.sub(a1).intoArray(v, d + 2 * vp);
+            a1.sub(a3).intoArray(v, d + 3 * vp);
+            b0.sub(b2).intoArray(v, d + 4 * vp);
+            b1.add(b2).intoArray(v, d + 5 * vp);
+            b2.sub(b1).intoArray(v, d + 6 * vp);
+            b1.sub(b3).intoArray(v, d + 7 * vp);
+            c0.sub(c2).intoArray(v, d + 8 * vp);
+            c1.add(c2).intoArray(v, d + 9 * vp);
+            c2.sub(c1).intoArray(v, d + 10 * vp);
+            c1.sub(c3).intoArray(v, d + 11 * vp);
+            f0.sub(f2).intoArray(v, d + 12 * vp);
+            f1.add(f2).intoArray(v, d + 13 * vp);
+            f2.sub(f1).intoArray(v, d + 14 * vp);
+            f1.sub(f3).intoArray(v, d + 15 * vp);
+        }
+    }
+
+    /** Per thread, the inputs of one group assembled from its pieces (16 vectors per channel). */
+    private static final ThreadLocal<float[]> GATHERED = ThreadLocal.withInitial(() -> new float[0]);
+
+    private static float[] grownGathered(int size) {
+        float[] a = new float[size];
+        GATHERED.set(a);
+        return a;
+    }
+
+    /** Four lanes: one row of an A panel (MR = 4 output channels). */
+    private static final VectorSpecies<Float> Q = FloatVector.SPECIES_128;
+
+    /**
+     * The weight gradient's transforms for tiles [t0, t0 + count), from channels-last copies: V for L input channels
+     * at a time (16 loads of consecutive channels, one store per point into a row of a Vᵀ panel), Ŷ for four output
+     * channels at a time (one row of an A panel per point). Same arithmetic as the scalar reference.
+     */
+    static void gradient(Winograd w, float[] xLast, float[] dyLast, int t0, int count, int k0, int depth, float[] vT,
+                         float[] dyHat) {
+        if (w.mr != Q.length()) throw new IllegalStateException("A panels of " + w.mr + " rows, expected " + Q.length());
+        final int cs = w.gradientChannels(), ms = w.gradientOutChannels(), row = 2 * w.half * cs, w2 = 2 * w.tilesW;
+        final int tilesW = w.tilesW, nr = w.nr, mr = w.mr, vs = w.transposedStride(), ys = w.hatStride();
+        for (int t = t0; t < t0 + count; t++) {
+            int ty = t / tilesW, tx = t % tilesW, k = k0 + t - t0;
+            int r0 = (2 * ty * 2 * w.half + 2 * tx) * cs, r1 = r0 + row, r2 = r1 + row, r3 = r2 + row;
+            for (int c = 0; c < cs; c += L) {
+                int o = (c / nr) * nr * depth + k * nr + c % nr;
+                FloatVector x00 = load(xLast, r0 + c), x01 = load(xLast, r0 + cs + c), x02 = load(xLast, r0 + 2 * cs + c), x03 = load(xLast, r0 + 3 * cs + c);
+                FloatVector x10 = load(xLast, r1 + c), x11 = load(xLast, r1 + cs + c), x12 = load(xLast, r1 + 2 * cs + c), x13 = load(xLast, r1 + 3 * cs + c);
+                FloatVector x20 = load(xLast, r2 + c), x21 = load(xLast, r2 + cs + c), x22 = load(xLast, r2 + 2 * cs + c), x23 = load(xLast, r2 + 3 * cs + c);
+                FloatVector x30 = load(xLast, r3 + c), x31 = load(xLast, r3 + cs + c), x32 = load(xLast, r3 + 2 * cs + c), x33 = load(xLast, r3 + 3 * cs + c);
                 FloatVector a0 = x00.sub(x20), a1 = x01.sub(x21), a2 = x02.sub(x22), a3 = x03.sub(x23);
                 FloatVector b0 = x10.add(x20), b1 = x11.add(x21), b2 = x12.add(x22), b3 = x13.add(x23);
                 FloatVector c0 = x20.sub(x10), c1 = x21.sub(x11), c2 = x22.sub(x12), c3 = x23.sub(x13);
                 FloatVector f0 = x10.sub(x30), f1 = x11.sub(x31), f2 = x12.sub(x32), f3 = x13.sub(x33);
-                // ·B, each row's four points stored as they are formed (written out: see above)
-                a0.sub(a2).intoArray(v, d);
-                a1.add(a2).intoArray(v, d + vp);
-                a2.sub(a1).intoArray(v, d + 2 * vp);
-                a1.sub(a3).intoArray(v, d + 3 * vp);
-                b0.sub(b2).intoArray(v, d + 4 * vp);
-                b1.add(b2).intoArray(v, d + 5 * vp);
-                b2.sub(b1).intoArray(v, d + 6 * vp);
-                b1.sub(b3).intoArray(v, d + 7 * vp);
-                c0.sub(c2).intoArray(v, d + 8 * vp);
-                c1.add(c2).intoArray(v, d + 9 * vp);
-                c2.sub(c1).intoArray(v, d + 10 * vp);
-                c1.sub(c3).intoArray(v, d + 11 * vp);
-                f0.sub(f2).intoArray(v, d + 12 * vp);
-                f1.add(f2).intoArray(v, d + 13 * vp);
-                f2.sub(f1).intoArray(v, d + 14 * vp);
-                f1.sub(f3).intoArray(v, d + 15 * vp);
+                a0.sub(a2).intoArray(vT, o);
+                a1.add(a2).intoArray(vT, o + vs);
+                a2.sub(a1).intoArray(vT, o + 2 * vs);
+                a1.sub(a3).intoArray(vT, o + 3 * vs);
+                b0.sub(b2).intoArray(vT, o + 4 * vs);
+                b1.add(b2).intoArray(vT, o + 5 * vs);
+                b2.sub(b1).intoArray(vT, o + 6 * vs);
+                b1.sub(b3).intoArray(vT, o + 7 * vs);
+                c0.sub(c2).intoArray(vT, o + 8 * vs);
+                c1.add(c2).intoArray(vT, o + 9 * vs);
+                c2.sub(c1).intoArray(vT, o + 10 * vs);
+                c1.sub(c3).intoArray(vT, o + 11 * vs);
+                f0.sub(f2).intoArray(vT, o + 12 * vs);
+                f1.add(f2).intoArray(vT, o + 13 * vs);
+                f2.sub(f1).intoArray(vT, o + 14 * vs);
+                f1.sub(f3).intoArray(vT, o + 15 * vs);
+            }
+            int at = (2 * ty * w2 + 2 * tx) * ms, below = w2 * ms;
+            for (int m = 0; m < ms; m += mr) {
+                int o = (m / mr) * mr * depth + k * mr;
+                FloatVector a = FloatVector.fromArray(Q, dyLast, at + m), b = FloatVector.fromArray(Q, dyLast, at + ms + m);
+                FloatVector c = FloatVector.fromArray(Q, dyLast, at + below + m), e = FloatVector.fromArray(Q, dyLast, at + below + ms + m);
+                // A·dy: rows (a, b), (a + c, b + e), (a - c, b - e), (-c, -e); each row (p, q) then ·Aᵀ -> (p, p + q, p - q, -q)
+                FloatVector s0 = a.add(c), s1 = b.add(e), q0 = a.sub(c), q1 = b.sub(e), n0 = c.neg(), n1 = e.neg();
+                a.intoArray(dyHat, o);
+                a.add(b).intoArray(dyHat, o + ys);
+                a.sub(b).intoArray(dyHat, o + 2 * ys);
+                b.neg().intoArray(dyHat, o + 3 * ys);
+                s0.intoArray(dyHat, o + 4 * ys);
+                s0.add(s1).intoArray(dyHat, o + 5 * ys);
+                s0.sub(s1).intoArray(dyHat, o + 6 * ys);
+                s1.neg().intoArray(dyHat, o + 7 * ys);
+                q0.intoArray(dyHat, o + 8 * ys);
+                q0.add(q1).intoArray(dyHat, o + 9 * ys);
+                q0.sub(q1).intoArray(dyHat, o + 10 * ys);
+                q1.neg().intoArray(dyHat, o + 11 * ys);
+                n0.intoArray(dyHat, o + 12 * ys);
+                n0.add(n1).intoArray(dyHat, o + 13 * ys);
+                n0.sub(n1).intoArray(dyHat, o + 14 * ys);
+                n1.neg().intoArray(dyHat, o + 15 * ys);
             }
         }
     }
@@ -116,12 +222,7 @@ final class PanamaWinograd {
         }
     }
 
-    /** Per thread, the pieces of each group of L tiles in one B panel. */
-    private static final ThreadLocal<Segments[]> SEGMENTS = ThreadLocal.withInitial(() -> {
-        Segments[] s = new Segments[GemmPanama.NR / L];
-        for (int i = 0; i < s.length; i++) s[i] = new Segments();
-        return s;
-    });
+    private static final ThreadLocal<Segments> SEGMENTS = ThreadLocal.withInitial(Segments::new);
 
     /** FROM_LANE[e]: the lanes e and above. */
     @SuppressWarnings("unchecked")

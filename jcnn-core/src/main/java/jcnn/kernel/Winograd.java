@@ -242,6 +242,177 @@ final class Winograd {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------
+    // Weight gradient: the adjoint of the forward, dU[ξ] = Σ over tiles of Ŷ[ξ]·V[ξ]ᵀ, dW = Gᵀ·dU·G
+    // ---------------------------------------------------------------------------------------------------
+
+    /*
+     * The forward computes, per tile, y = Aᵀ·(U ⊙ V)·A with U = G·k·Gᵀ. That is linear in U, so the gradient of
+     * Σ dy·y is dU = Σ over tiles of Ŷ ⊙ V with Ŷ = A·dy·Aᵀ (the output transform's adjoint: a tile's 2×2 output
+     * gradient spread over its 16 points), and the kernel's gradient is Gᵀ·dU·G. Summed over a block of tiles (from
+     * one or several images), each point's dU is one GEMM whose shared dimension is the tiles:
+     *     dU[ξ] (M × C) += Ŷ[ξ] (M × tiles) · V[ξ]ᵀ (tiles × C)
+     * Here the tiles run along the GEMM's depth, so the transforms work on channels-last copies of x and dy: the
+     * channels of one position are then consecutive, a vector of them is one load, and each transformed vector is
+     * one row of a packed panel (Vᵀ in panels of nr input channels, Ŷ in panels of mr output channels).
+     */
+
+    /** Input channels rounded up to whole B panels, and output channels to whole A panels. */
+    int gradientChannels() {
+        return roundUp(channels, nr);
+    }
+
+    int gradientOutChannels() {
+        return roundUp(outChannels, mr);
+    }
+
+    /** Floats of the channels-last padded input (hp × 2·half positions × {@link #gradientChannels}), borders zero. */
+    int channelsLastInputSize() {
+        return hp * 2 * half * gradientChannels();
+    }
+
+    /** Floats of the channels-last output gradient (2·tilesH × 2·tilesW × {@link #gradientOutChannels}), zero past the output. */
+    int channelsLastGradientSize() {
+        return 4 * tiles * gradientOutChannels();
+    }
+
+    /** Distance between the 16 points' panels of Vᵀ, and of Ŷ (a cache line more than a block, see pointStride). */
+    int transposedStride() {
+        return gradientChannels() * kc + 16;
+    }
+
+    int hatStride() {
+        return gradientOutChannels() * kc + 16;
+    }
+
+    /** Floats of the accumulator dU: 16 points × M × C. */
+    int gradientSize() {
+        return 16 * outChannels * channels;
+    }
+
+    /**
+     * Adds the weight gradient of images [n0, n1) to dU in {@code grad} at gradOff (zero it before), their tiles taken
+     * as one long sequence in blocks of kc.
+     *
+     * @param x       the layer's input, image n at xOff + n·xStride (C × H × W)
+     * @param dy      its output gradient, image n at dyOff + n·dyStride (M × outH × outW)
+     * @param xLast   {@link #channelsLastInputSize} floats serving only this plan
+     * @param dyLast  {@link #channelsLastGradientSize} floats serving only this plan
+     * @param vT      16·{@link #transposedStride} floats
+     * @param dyHat   16·{@link #hatStride} floats
+     */
+    void weightGradient(ConvDriver driver, float[] x, int xOff, int xStride, float[] dy, int dyOff, int dyStride, int n0,
+                        int n1, float[] grad, int gradOff, float[] xLast, float[] dyLast, float[] vT, float[] dyHat) {
+        long total = (long) (n1 - n0) * tiles;
+        long blockStart = 0;
+        int filled = 0;
+        int depth = (int) Math.min(kc, total);
+        for (int n = n0; n < n1; n++) {
+            toChannelsLast(x, xOff + n * xStride, dy, dyOff + n * dyStride, xLast, dyLast);
+            for (int t = 0; t < tiles; ) {
+                int take = Math.min(depth - filled, tiles - t);
+                driver.winogradGradientTransforms(this, xLast, dyLast, t, take, filled, depth, vT, dyHat);
+                filled += take;
+                t += take;
+                if (filled == depth) {
+                    for (int xi = 0; xi < 16; xi++) {
+                        driver.multiplyPacked(dyHat, xi * hatStride(), outChannels, depth, vT, xi * transposedStride(),
+                                channels, 1f, grad, gradOff + xi * outChannels * channels, channels);
+                    }
+                    blockStart += depth;
+                    filled = 0;
+                    depth = (int) Math.min(kc, total - blockStart);
+                }
+            }
+        }
+    }
+
+    /** x and dy of one image copied channels-last: x into its padded positions, dy into the tiles' positions. */
+    private void toChannelsLast(float[] x, int xOff, float[] dy, int dyOff, float[] xLast, float[] dyLast) {
+        int h = g.height(), w = g.width(), cs = gradientChannels(), wp = 2 * half;
+        for (int c = 0; c < channels; c++) {
+            for (int r = 0; r < h; r++) {
+                int src = xOff + (c * h + r) * w, dst = ((g.padTop() + r) * wp + g.padLeft()) * cs + c;
+                for (int q = 0; q < w; q++, dst += cs) xLast[dst] = x[src + q];
+            }
+        }
+        int oh = g.outH(), ow = g.outW(), ms = gradientOutChannels(), w2 = 2 * tilesW;
+        for (int m = 0; m < outChannels; m++) {
+            for (int r = 0; r < oh; r++) {
+                int src = dyOff + (m * oh + r) * ow, dst = r * w2 * ms + m;
+                for (int q = 0; q < ow; q++, dst += ms) dyLast[dst] = dy[src + q];
+            }
+        }
+    }
+
+    /**
+     * The scalar reference of {@link ConvDriver#winogradGradientTransforms}: for tiles [t0, t0 + count) of the image
+     * in xLast/dyLast, at depths [k0, k0 + count) of a block of the given depth, V (as Vᵀ panels: point ξ at
+     * ξ·{@link #transposedStride}, channel c of tile k at (c / nr)·nr·depth + k·nr + c % nr) and Ŷ = A·dy·Aᵀ with
+     * A = [[1,0],[1,1],[1,-1],[0,-1]] (as A panels: point ξ at ξ·{@link #hatStride}, channel m of tile k at
+     * (m / mr)·mr·depth + k·mr + m % mr).
+     */
+    void gradientTransforms(float[] xLast, float[] dyLast, int t0, int count, int k0, int depth, float[] vT, float[] dyHat) {
+        int cs = gradientChannels(), ms = gradientOutChannels(), wp = 2 * half, w2 = 2 * tilesW;
+        int vs = transposedStride(), ys = hatStride();
+        float[] d = new float[16];
+        for (int t = t0; t < t0 + count; t++) {
+            int ty = t / tilesW, tx = t % tilesW, k = k0 + t - t0;
+            for (int c = 0; c < cs; c++) {
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < 4; j++) d[4 * i + j] = xLast[((2 * ty + i) * wp + 2 * tx + j) * cs + c];
+                int o = (c / nr) * nr * depth + k * nr + c % nr;
+                float a0 = d[0] - d[8], a1 = d[1] - d[9], a2 = d[2] - d[10], a3 = d[3] - d[11];
+                float b0 = d[4] + d[8], b1 = d[5] + d[9], b2 = d[6] + d[10], b3 = d[7] + d[11];
+                float c0 = d[8] - d[4], c1 = d[9] - d[5], c2 = d[10] - d[6], c3 = d[11] - d[7];
+                float e0 = d[4] - d[12], e1 = d[5] - d[13], e2 = d[6] - d[14], e3 = d[7] - d[15];
+                float[] row = {a0 - a2, a1 + a2, a2 - a1, a1 - a3, b0 - b2, b1 + b2, b2 - b1, b1 - b3,
+                        c0 - c2, c1 + c2, c2 - c1, c1 - c3, e0 - e2, e1 + e2, e2 - e1, e1 - e3};
+                for (int xi = 0; xi < 16; xi++) vT[xi * vs + o] = row[xi];
+            }
+            for (int m = 0; m < ms; m++) {
+                int at = (2 * ty * w2 + 2 * tx) * ms + m;
+                float a = dyLast[at], b = dyLast[at + ms], c = dyLast[at + w2 * ms], e = dyLast[at + w2 * ms + ms];
+                // A·dy: rows (a, b), (a + c, b + e), (a - c, b - e), (-c, -e); each row (p, q) then ·Aᵀ -> (p, p + q, p - q, -q)
+                float s0 = a + c, s1 = b + e, r0 = a - c, r1 = b - e, n0 = -c, n1 = -e;
+                float[] row = {a, a + b, a - b, -b, s0, s0 + s1, s0 - s1, -s1, r0, r0 + r1, r0 - r1, -r1,
+                        n0, n0 + n1, n0 - n1, -n1};
+                int o = (m / mr) * mr * depth + k * mr + m % mr;
+                for (int xi = 0; xi < 16; xi++) dyHat[xi * ys + o] = row[xi];
+            }
+        }
+    }
+
+    /**
+     * dw (M × C × 3 × 3 at dwOff, PyTorch's order) = Gᵀ·dU·G for every (m, c) of the accumulated {@code grad} at
+     * gradOff; overwrites. Gᵀ = [[1,½,½,0],[0,½,-½,0],[0,½,½,1]].
+     */
+    void storeWeightGradient(float[] grad, int gradOff, float[] dw, int dwOff) {
+        int point = outChannels * channels;
+        for (int mc = 0; mc < point; mc++) {
+            int at = gradOff + mc, o = dwOff + mc * 9;
+            // Gᵀ·dU: rows h0, h1, h2 from dU's rows (elements ξ = 4·i + j at grad[at + ξ·point]), then each ·G
+            for (int i = 0; i < 3; i++) {
+                float r0 = gtRow(grad, at, point, i, 0), r1 = gtRow(grad, at, point, i, 1);
+                float r2 = gtRow(grad, at, point, i, 2), r3 = gtRow(grad, at, point, i, 3);
+                dw[o + 3 * i] = r0 + 0.5f * (r1 + r2);
+                dw[o + 3 * i + 1] = 0.5f * (r1 - r2);
+                dw[o + 3 * i + 2] = 0.5f * (r1 + r2) + r3;
+            }
+        }
+    }
+
+    /** Element (i, j) of Gᵀ·D for the 4×4 D at grad[at + ξ·point]. */
+    private static float gtRow(float[] grad, int at, int point, int i, int j) {
+        float d0 = grad[at + j * point], d1 = grad[at + (4 + j) * point];
+        float d2 = grad[at + (8 + j) * point], d3 = grad[at + (12 + j) * point];
+        return switch (i) {
+            case 0 -> d0 + 0.5f * (d1 + d2);
+            case 1 -> 0.5f * (d1 - d2);
+            default -> 0.5f * (d1 + d2) + d3;
+        };
+    }
+
     /**
      * The scalar reference of the output transform ({@link ConvDriver#winogradOutput} is the fast one):
      * Y = Aᵀ·P·A for tiles [t0, t0 + count) and every output channel, Aᵀ = [[1,1,1,0],[0,1,-1,-1]], plus the bias,

@@ -42,6 +42,52 @@ class WinogradTest {
         }
     }
 
+    /**
+     * The weight gradient equals the definition exactly on small integers, summed over 1, 2 and 23 images (so that
+     * blocks of tiles span images and the last block is partial).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    void weightGradientExactOnSmallIntegers(int which) {
+        ConvDriver driver = VectorSupport.CONV;
+        assumeTrue(driver != null, "Winograd runs on the Vector API driver");
+        int[] a = CASES[which];
+        SplittableRandom r = new SplittableRandom(300 + which);
+        ConvGeometry g = geometry(a);
+        int m = a[3];
+        Winograd plan = new Winograd(g, m, driver.mr(), driver.nr(), driver.kc());
+        for (int images : new int[] {1, 2, 23}) {
+            float[] x = integers(r, images * g.inputSize()), dy = integers(r, images * m * g.colCols());
+            float[] grad = new float[plan.gradientSize() + 5];
+            plan.weightGradient(driver, x, 0, g.inputSize(), dy, 0, m * g.colCols(), 0, images, grad, 5,
+                    new float[plan.channelsLastInputSize()], new float[plan.channelsLastGradientSize()],
+                    new float[16 * plan.transposedStride()], new float[16 * plan.hatStride()]);
+            float[] dw = new float[m * g.colRows()];
+            plan.storeWeightGradient(grad, 5, dw, 0);
+            assertArrayEquals(directWeightGradient(g, m, x, dy, images), dw, g + " -> " + m + ", " + images + " images");
+        }
+    }
+
+    /** The weight gradient's vector transforms against their scalar reference, bit for bit, on random data. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    void gradientTransformsMatchTheScalarReference(int which) {
+        ConvDriver driver = VectorSupport.CONV;
+        assumeTrue(driver != null, "the vector transforms need the Vector API");
+        int[] a = CASES[which];
+        SplittableRandom r = new SplittableRandom(400 + which);
+        Winograd plan = new Winograd(geometry(a), a[3], driver.mr(), driver.nr(), driver.kc());
+        float[] xLast = GemmTest.randomArray(r, plan.channelsLastInputSize());
+        float[] dyLast = GemmTest.randomArray(r, plan.channelsLastGradientSize());
+        int count = Math.min(plan.tiles, 37), depth = count + 3;
+        float[] vFast = new float[16 * plan.transposedStride()], yFast = new float[16 * plan.hatStride()];
+        float[] vReference = new float[vFast.length], yReference = new float[yFast.length];
+        driver.winogradGradientTransforms(plan, xLast, dyLast, plan.tiles - count, count, 3, depth, vFast, yFast);
+        plan.gradientTransforms(xLast, dyLast, plan.tiles - count, count, 3, depth, vReference, yReference);
+        assertArrayEquals(vReference, vFast, "V transposed");
+        assertArrayEquals(yReference, yFast, "dy transformed");
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 2, 3, 4, 5})
     void closeOnRandomFloats(int which) {
@@ -145,6 +191,27 @@ class WinogradTest {
                     y[(o * oh + i) * ow + j] = relu ? (float) Math.max(s, 0) : (float) s;
                 }
         return y;
+    }
+
+    /** dw[m][c][a][b] = Σ over images and outputs of dy[n][m][i][j]·x[n][c][i + a - padTop][j + b - padLeft], in double. */
+    static float[] directWeightGradient(ConvGeometry g, int m, float[] x, float[] dy, int images) {
+        int c = g.channels(), h = g.height(), wd = g.width(), oh = g.outH(), ow = g.outW();
+        float[] dw = new float[m * c * 9];
+        for (int o = 0; o < m; o++)
+            for (int ci = 0; ci < c; ci++)
+                for (int a = 0; a < 3; a++)
+                    for (int b = 0; b < 3; b++) {
+                        double s = 0;
+                        for (int n = 0; n < images; n++)
+                            for (int i = 0; i < oh; i++)
+                                for (int j = 0; j < ow; j++) {
+                                    int yy = i + a - g.padTop(), xx = j + b - g.padLeft();
+                                    if (yy < 0 || yy >= h || xx < 0 || xx >= wd) continue;
+                                    s += (double) dy[((n * m + o) * oh + i) * ow + j] * x[((n * c + ci) * h + yy) * wd + xx];
+                                }
+                        dw[((o * c + ci) * 3 + a) * 3 + b] = (float) s;
+                    }
+        return dw;
     }
 
     private static float[] integers(SplittableRandom r, int n) {
