@@ -1,10 +1,12 @@
 package jcnn.bench;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /**
  * Times a piece of work the way a shared, noisy machine needs: warm up until the JIT has settled (the time per call
- * has stopped improving), then take several samples, each long enough to average out timer resolution, and report
+ * has stopped improving and the compiler has stopped working), then take several samples, each long enough to average out timer resolution, and report
  * the minimum, median and maximum time per operation. The median is the number to quote; min and max show the
  * noise.
  */
@@ -41,22 +43,33 @@ public final class Stopwatch {
 
     /**
      * Runs {@code op} in windows of at least half the warm-up time (and two calls) until two windows in a row are
-     * each no more than 5% faster than the one before — after at least the warm-up time — or until 20 times the
-     * warm-up time: the JIT compiles the Vector API kernels in the background for seconds, on the same two cores,
-     * and a fixed half-second warm-up measured a SimpleConvNet training step at 23-32 ms that takes 14 ms once
-     * compiled. Returns the seconds per call of the last window.
+     * each no more than 5% faster than the one before and the JIT compiled nothing during them — after at least the
+     * warm-up time — or until 20 times the warm-up time. The JIT compiles the Vector API kernels in the background for
+     * seconds, on the same two cores: a fixed half-second warm-up measured a SimpleConvNet training step at 23-32 ms
+     * that takes 14 ms once compiled, and with the time criterion alone a Winograd layer measured after a dozen other
+     * layers was timed at 2-3x its speed while C2 was still compiling its transforms (each window alike, so it looked
+     * settled). Returns the seconds per call of the last window.
      */
     private double warmUp(Runnable op) {
         long start = System.nanoTime(), minEnd = start + (long) (warmupSeconds * 1e9), maxEnd = start + (long) (20 * warmupSeconds * 1e9);
         double previous = Double.MAX_VALUE, perCall;
         int settled = 0;
         while (true) {
+            long compiledBefore = compilationMillis();
             perCall = window(op, warmupSeconds / 2);
-            settled = perCall > 0.95 * previous ? settled + 1 : 0;
+            boolean jitIdle = compilationMillis() == compiledBefore;
+            settled = perCall > 0.95 * previous && jitIdle ? settled + 1 : 0;
             long now = System.nanoTime();
             if (now >= maxEnd || (now >= minEnd && settled >= 2)) return perCall;
             previous = perCall;
         }
+    }
+
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+
+    /** Milliseconds the JIT has spent compiling so far, or 0 where the JVM does not say (then only time counts). */
+    private static long compilationMillis() {
+        return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : 0;
     }
 
     /** Seconds per call of {@code op} over a window of at least {@code seconds} and two calls. */
