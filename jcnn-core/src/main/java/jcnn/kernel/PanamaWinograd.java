@@ -26,9 +26,8 @@ final class PanamaWinograd {
      * inputs per channel, blended from the pieces of the group in each row, are stored to a scratch array, which the
      * same transform then reads. Each point's L values are one vector store: a group fills half a B panel.
      *
-     * <p>Two methods rather than one with a branch: C2 compiles a rarely taken path (the blending, when the first
-     * layers to run had rows a multiple of L tiles wide) with its 16 vectors spilled, and a later layer that always
-     * takes it ran 5x slower.
+     * <p>Two methods rather than one with a branch: compiled while the first layers to run never blended (rows a
+     * multiple of L tiles wide), the blending path came out 5x slower for a later 7x7 layer that always takes it.
      */
     static void input(Winograd w, float[] split, int t0, int count, int width, float[] v) {
         final int channels = w.channels, nr = w.nr, half = w.half, planeSize = w.hp * half;
@@ -101,7 +100,7 @@ final class PanamaWinograd {
             FloatVector c0 = x20.sub(x10), c1 = x21.sub(x11), c2 = x22.sub(x12), c3 = x23.sub(x13);
             FloatVector f0 = x10.sub(x30), f1 = x11.sub(x31), f2 = x12.sub(x32), f3 = x13.sub(x33);
             // ·B, each row's four points stored as they are formed. Written out, here and elsewhere in this class: a
-            // helper taking or returning vectors that C2 does not inline boxes them (measured several times slower).
+            // helper taking or returning vectors that C2 does not inline boxes them (measured 2-3x slower).
             a0.sub(a2).intoArray(v, d);
             a1.add(a2).intoArray(v, d + vp);
             a2.sub(a1).intoArray(v, d + 2 * vp);

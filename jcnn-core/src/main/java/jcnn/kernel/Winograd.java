@@ -26,6 +26,9 @@ package jcnn.kernel;
  * differ from the direct sum by a few units in the last place of the values involved (the tests bound it), not
  * by the larger errors of bigger tiles such as F(4×4, 3×3).
  *
+ * <p>The input gradient is this forward run on dy with the flipped kernel (seed 003; {@link Convolution} sets it
+ * up), and the weight gradient is the forward's adjoint ({@link #weightGradient}).
+ *
  * <p>Tiles are processed in blocks sized so that a block's V and P (16 matrices each) stay in the L2 cache between
  * the transform that writes them and the product or transform that reads them. A tile hanging over the bottom or
  * right edge of the output reads zeros from a padded copy of the image and stores only its valid outputs.
@@ -97,7 +100,7 @@ final class Winograd {
     /**
      * Distance between the 16 points' matrices (rows × width floats each) in V and P, one cache line more than their
      * size: the transforms write or read all 16 at once, and matrices a multiple of 4 KiB apart would all fall into
-     * the same set of the L1 cache (measured: the input transform of a 64-channel layer ran 5x slower).
+     * the same set of the L1 cache (measured: the input transform of a 64-channel layer ran 3-4x slower).
      */
     static int pointStride(int rows, int width) {
         return rows * width + 16;
