@@ -25,6 +25,10 @@ import java.util.Arrays;
  * image goes through im2col into a column buffer and plain {@link Gemm} calls — the textbook path, which the tests
  * compare with the driver's.
  *
+ * <p>By shape, the driver also skips im2col: stride-1 layers read shifted windows of the padded image
+ * ({@link ShiftPlan}), and 3×3 stride-1 layers with at least 32 channels in and out use Winograd's F(2×2, 3×3)
+ * ({@link Winograd}) for all three products.
+ *
  * <p>Parallelism: the batch is cut into parts ({@link Parallel#forParts}) that the threads claim as they go, each
  * thread with its own buffers; the weight gradient is summed per part and the partial sums added in part order, so
  * results depend on the thread count only.

@@ -113,7 +113,7 @@ class ConvolutionTest {
     void resultsDoNotDependOnWhichThreadTakesWhichPart() {
         int before = Parallel.threads();
         try {
-            for (int[] a : new int[][] {{16, 9, 9, 20, 3, 1, 1}, {1, 12, 12, 6, 5, 1, 0}, {3, 9, 7, 5, 3, 2, 1}}) {
+            for (int[] a : new int[][] {{16, 9, 9, 20, 3, 1, 1}, {1, 12, 12, 6, 5, 1, 0}, {3, 9, 7, 5, 3, 2, 1}, {32, 9, 7, 40, 3, 1, 1}}) {
                 int cIn = a[0], h = a[1], w = a[2], m = a[3], k = a[4], s = a[5], pad = a[6], batch = 11;
                 ConvGeometry g = ConvGeometry.of(cIn, h, w, k, k, s, s, pad, pad, pad, pad, 1, 1);
                 SplittableRandom r = new SplittableRandom(cIn * 7L + k);
