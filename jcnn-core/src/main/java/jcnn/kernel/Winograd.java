@@ -84,7 +84,12 @@ final class Winograd {
 
     /** Floats of the transformed-weight buffer for {@link #packWeights}. */
     int packedWeightSize() {
-        return 16 * mPad * channels;
+        return 16 * weightStride();
+    }
+
+    /** Distance between the 16 points' weight matrices: a cache line more than one, as for V and P (pointStride). */
+    int weightStride() {
+        return mPad * channels + 16;
     }
 
     /** Floats of the transformed-input buffer V. */
@@ -112,8 +117,8 @@ final class Winograd {
 
     /**
      * U[ξ] for every output channel m and input channel c of w (M × C × 3 × 3 at wOff, PyTorch's order), packed:
-     * point ξ's matrix (M × C) at ξ·mPad·C, split in depth blocks of kc channels, each block in panels of mr rows
-     * (k-major, rows past M zero) — the layout of {@link ConvDriver#packA}.
+     * point ξ's matrix (M × C) at ξ·{@link #weightStride}, split in depth blocks of kc channels, each block in panels
+     * of mr rows (k-major, rows past M zero) — the layout of {@link ConvDriver#packA}.
      */
     void packWeights(float[] w, int wOff, float[] dst) {
         java.util.Arrays.fill(dst, 0, packedWeightSize(), 0f);
@@ -121,7 +126,7 @@ final class Winograd {
             for (int c = 0; c < channels; c++) {
                 int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
                 int at = pc * mPad + (m / mr) * mr * depth + (c - pc) * mr + m % mr;
-                kernelTransform(w, wOff + (m * channels + c) * 9, dst, at, mPad * channels);
+                kernelTransform(w, wOff + (m * channels + c) * 9, dst, at, weightStride());
             }
         }
     }
@@ -162,7 +167,7 @@ final class Winograd {
     void forward(ConvDriver driver, float[] x, int xOff, float[] u, float[] bias, int biasOff, float[] y, int yOff,
                  boolean relu, float[] xpad, float[] v, float[] prod) {
         pad(x, xOff, xpad);
-        int uPoint = mPad * channels;
+        int uPoint = weightStride();
         for (int t0 = 0; t0 < tiles; t0 += block) {
             int count = Math.min(block, tiles - t0), width = roundUp(count, nr);
             int vPoint = pointStride(channels, width), pPoint = pointStride(outChannels, width);
