@@ -412,7 +412,7 @@ public final class Convolution {
     private void addBiasSums(float[] dy, int n0, int n1, float[] bacc) {
         if (bacc == null) return;
         for (int n = n0; n < n1; n++) {
-            for (int m = 0; m < outChannels; m++) bacc[m] += Reductions.sum(dy, (n * outChannels + m) * p, p);
+            for (int m = 0; m < outChannels; m++) bacc[m] += Elementwise.sum(dy, (n * outChannels + m) * p, p);
         }
     }
 
@@ -420,7 +420,7 @@ public final class Convolution {
     public static void biasGradient(float[] dy, float[] db, int batch, int channels, int spatial) {
         Arrays.fill(db, 0, channels, 0f);
         for (int n = 0; n < batch; n++) {
-            for (int m = 0; m < channels; m++) db[m] += Reductions.sum(dy, (n * channels + m) * spatial, spatial);
+            for (int m = 0; m < channels; m++) db[m] += Elementwise.sum(dy, (n * channels + m) * spatial, spatial);
         }
     }
 

@@ -33,6 +33,16 @@ public final class Elementwise {
         FAST.maxPool2x2Backward(dy, argmax, pooled, yo, dx, xo, W, OH, OW);
     }
 
+    /** x[off] + ... + x[off + n - 1] in a fixed order; see {@link ElementwiseKernel#sum}. */
+    public static float sum(float[] x, int off, int n) {
+        return FAST.sum(x, off, n);
+    }
+
+    /** The scalar reference of {@link #sum}, for tests. */
+    public static float sumReference(float[] x, int off, int n) {
+        return REFERENCE.sum(x, off, n);
+    }
+
     /** The scalar reference of {@link #maxPool2x2Backward}, for tests. */
     public static void maxPool2x2BackwardReference(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W, int OH, int OW) {
         REFERENCE.maxPool2x2Backward(dy, argmax, pooled, yo, dx, xo, W, OH, OW);

