@@ -60,6 +60,28 @@ class ElementwiseTest {
         assertEquals(26f, Elementwise.sumReference(y, 0, 17));
     }
 
+    /**
+     * Planes narrower than the vector (DeepConvNet's 7×7 → 3×3, and 5 to 15 wide) stacked as in a batch, with
+     * values from a small set (many ties) and a single NaN, so that most rows take the vector path.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {5, 6, 7, 9, 12, 15})
+    void narrowPlanesMatchReference(int w) {
+        int h = w, oh = h / 2, ow = w / 2, planes = 6, hw = h * w, p = oh * ow;
+        SplittableRandom r = new SplittableRandom(w);
+        float[] x = new float[planes * hw];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextInt(5) - 2 + (r.nextInt(7) == 0 ? -0.0f : 0f);
+        x[hw + w + 2] = Float.NaN;
+        float[] y = new float[planes * p], yRef = new float[planes * p];
+        int[] at = new int[planes * p], atRef = new int[planes * p];
+        for (int plane = 0; plane < planes; plane++) {
+            Elementwise.maxPool2x2(x, plane * hw, w, y, at, plane * p, oh, ow);
+            Elementwise.maxPool2x2Reference(x, plane * hw, w, yRef, atRef, plane * p, oh, ow);
+        }
+        assertArrayEquals(yRef, y);
+        assertArrayEquals(atRef, at);
+    }
+
     /** Plane widths around the vector length, odd heights and widths (the last row/column is not pooled). */
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 4, 5, 14, 15, 16, 17, 24, 31, 32, 33, 48, 58})
