@@ -19,6 +19,15 @@ final class ShiftPlan {
     final int length;       // floats of the padded image, tail included
     final int[] offsets;    // per column-matrix row
     final int outPlane;     // outH·outW
+    /**
+     * The weight gradient's 4-row tiles of column-matrix rows ({@link PanamaShifted}): tile t is rows
+     * gradTileRows[4t .. 4t+3], -1 for padding. The first {@link #gradRunTiles} tiles start with a run of three
+     * rows whose windows are one element apart (three taps of a kernel row), so one index serves all three.
+     */
+    final int[] gradTileRows;
+    final int gradRunTiles;
+    /** 0, outPlane, 2·outPlane, ...: nr entries, the gather pattern of one position across channels. */
+    final int[] channelSteps;
 
     private ShiftPlan(ConvGeometry g, int nr) {
         this.g = g;
@@ -37,6 +46,44 @@ final class ShiftPlan {
                 }
         this.length = Math.max(g.channels() * planeSize, maxOffset + cols) + 2 * nr;
         this.outPlane = g.outH() * g.outW();
+        this.channelSteps = new int[nr];
+        for (int j = 0; j < nr; j++) channelSteps[j] = j * outPlane;
+        // runs of three adjacent windows, and the rows left over
+        java.util.ArrayDeque<Integer> runs = new java.util.ArrayDeque<>(), singles = new java.util.ArrayDeque<>();
+        for (int r = 0; r < offsets.length; ) {
+            if (r + 2 < offsets.length && offsets[r + 1] == offsets[r] + 1 && offsets[r + 2] == offsets[r] + 2) {
+                runs.add(r);
+                r += 3;
+            } else {
+                singles.add(r++);
+            }
+        }
+        // a run tile is a run plus one single; runs are broken up (from the end) where singles are missing
+        int tiles = (offsets.length + 3) / 4, t = 0;
+        int[] rows = new int[4 * tiles];
+        while (!runs.isEmpty()) {
+            if (singles.isEmpty()) {
+                if (runs.size() < 2) break;
+                int r = runs.pollLast();
+                singles.add(r);
+                singles.add(r + 1);
+                singles.add(r + 2);
+            }
+            int r = runs.pollFirst();
+            rows[4 * t] = r;
+            rows[4 * t + 1] = r + 1;
+            rows[4 * t + 2] = r + 2;
+            rows[4 * t + 3] = singles.pollFirst();
+            t++;
+        }
+        this.gradRunTiles = t;
+        for (int r : runs) {
+            singles.add(r);
+            singles.add(r + 1);
+            singles.add(r + 2);
+        }
+        for (int i = 4 * t; i < rows.length; i++) rows[i] = singles.isEmpty() ? -1 : singles.pollFirst();
+        this.gradTileRows = rows;
     }
 
     /** The plan for {@code g}, or null when the shifted form does not apply (strides other than 1). */
