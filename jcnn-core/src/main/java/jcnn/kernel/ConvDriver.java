@@ -45,7 +45,7 @@ interface ConvDriver {
 
     /** {@link Winograd#outputTransform}, vectorised: the outputs of tiles [t0, t0 + count) from the products. */
     void winogradOutput(Winograd plan, float[] prod, int t0, int count, int width, float[] bias, int biasOff,
-                        float[] y, int yOff, boolean relu);
+                        float[] y, int yOff, int yStride, boolean relu);
 
     /** {@link Winograd#gradientTransforms}, vectorised: Vᵀ and Ŷ panels of the weight gradient for tiles [t0, t0 + count). */
     void winogradGradientTransforms(Winograd plan, float[] xLast, float[] dyLast, int t0, int count, int k0, int depth,

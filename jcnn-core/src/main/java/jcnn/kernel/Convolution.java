@@ -138,11 +138,13 @@ public final class Convolution {
             for (int gi = 0; gi < groups; gi++) packWinogradWeights(winograd, gi, w, gi * mg * kg);
             Parallel.forParts(batch, (n0, n1, part, worker) -> {
                 Scratch s = winogradScratch(worker, winograd);
-                float[] xpad = s.wpad = exact(s.wpad, winograd.paddedSize());
-                for (int n = n0; n < n1; n++) {
+                float[] xpad = s.wpad = exact(s.wpad, winograd.paddedBufferSize());
+                for (int n = n0; n < n1; n += winograd.images) {
+                    int count = Math.min(winograd.images, n1 - n);
                     for (int gi = 0; gi < groups; gi++) {
-                        winograd.forward(driver, x, n * inputSize() + gi * g.inputSize(), packedU[gi], bias, gi * mg,
-                                y, n * outputSize() + gi * mg * p, relu, xpad, s.transformed, s.products);
+                        winograd.forward(driver, x, n * inputSize() + gi * g.inputSize(), inputSize(), count, packedU[gi],
+                                bias, gi * mg, y, n * outputSize() + gi * mg * p, outputSize(), relu, xpad, s.transformed,
+                                s.products);
                     }
                 }
             });
@@ -224,11 +226,13 @@ public final class Convolution {
             }
             Parallel.forParts(batch, (n0, n1, part, worker) -> {
                 Scratch s = winogradScratch(worker, gradWinograd);
-                float[] dypad = s.wdypad = exact(s.wdypad, gradWinograd.paddedSize());
-                for (int n = n0; n < n1; n++) {
+                float[] dypad = s.wdypad = exact(s.wdypad, gradWinograd.paddedBufferSize());
+                for (int n = n0; n < n1; n += gradWinograd.images) {
+                    int count = Math.min(gradWinograd.images, n1 - n);
                     for (int gi = 0; gi < groups; gi++) {
-                        gradWinograd.forward(driver, dy, n * outputSize() + gi * mg * p, packedU[gi], null, 0,
-                                dx, n * inputSize() + gi * g.inputSize(), false, dypad, s.transformed, s.products);
+                        gradWinograd.forward(driver, dy, n * outputSize() + gi * mg * p, outputSize(), count, packedU[gi],
+                                null, 0, dx, n * inputSize() + gi * g.inputSize(), inputSize(), false, dypad,
+                                s.transformed, s.products);
                     }
                 }
             });

@@ -91,8 +91,8 @@ final class PanamaConv implements ConvDriver {
 
     @Override
     public void winogradOutput(Winograd plan, float[] prod, int t0, int count, int width, float[] bias, int biasOff,
-                               float[] y, int yOff, boolean relu) {
-        PanamaWinograd.output(plan, prod, t0, count, width, bias, biasOff, y, yOff, relu);
+                               float[] y, int yOff, int yStride, boolean relu) {
+        PanamaWinograd.output(plan, prod, t0, count, width, bias, biasOff, y, yOff, yStride, relu);
     }
 
     @Override

@@ -34,7 +34,7 @@ final class PanamaWinograd {
         Segments seg = SEGMENTS.get();
         float[] gathered = null;
         for (int g0 = 0; g0 < count; g0 += L) {
-            seg.cut(t0 + g0, Math.min(L, count - g0), w.tilesW, half);
+            seg.cut(t0 + g0, Math.min(L, count - g0), w.tilesW, half, w.tiles, w.paddedSize());
             int panel = g0 / nr * nr, inPanel = g0 % nr;
             if (seg.count == 1) {
                 // patch element (i, j) of channel c at MARGIN + c·plane + i·half + j/2 (+ the odd planes for odd j)
@@ -201,19 +201,20 @@ final class PanamaWinograd {
 
     /**
      * The pieces of one group of tiles that lie in one tile row each: piece s covers lanes [start[s], L) until the
-     * next piece takes over, and reads at offset[s] from a plane's start (tile (ty, tx) in lane e maps to 2·ty·half
-     * + tx, so the offset is that of the piece's first tile minus its first lane).
+     * next piece takes over, and reads at offset[s] from a plane's start (tile (ty, tx) of image i in lane e maps to
+     * i·imageSize + 2·ty·half + tx, so the offset is that of the piece's first tile minus its first lane). A tile row
+     * ends where an image does, so a piece never spans two images.
      */
     private static final class Segments {
         final int[] offset = new int[L];
         final VectorMask<Float>[] from = new VectorMask[L];
         int count;
 
-        void cut(int t, int tilesInGroup, int tilesW, int half) {
+        void cut(int t, int tilesInGroup, int tilesW, int half, int tiles, int imageSize) {
             count = 0;
             for (int e = 0; e < tilesInGroup; ) {
-                int ty = (t + e) / tilesW, tx = (t + e) % tilesW;
-                offset[count] = 2 * ty * half + tx - e;
+                int image = (t + e) / tiles, ty = (t + e) % tiles / tilesW, tx = (t + e) % tilesW;
+                offset[count] = image * imageSize + 2 * ty * half + tx - e;
                 from[count] = FROM_LANE[e];
                 count++;
                 e += tilesW - tx;
@@ -237,18 +238,33 @@ final class PanamaWinograd {
 
     /**
      * Y for tiles [t0, t0 + count): the 16 products of L tiles are loaded as vectors (contiguous in P), transformed,
-     * and the 2×2 outputs of each tile stored where they lie inside the output.
+     * and the 2×2 outputs of each tile stored where they lie inside the output (of image t / tiles, at yOff + (t /
+     * tiles)·yStride). Where each tile's outputs go is worked out once per call, not once per channel (the
+     * divisions it takes cost as much as a group's transform).
      */
     static void output(Winograd w, float[] prod, int t0, int count, int width, float[] bias, int biasOff, float[] y,
-                       int yOff, boolean relu) {
-        final int outChannels = w.outChannels, tilesW = w.tilesW, outH = w.g.outH(), outW = w.g.outW();
-        final int pp = Winograd.pointStride(outChannels, width);
+                       int yOff, int yStride, boolean relu) {
+        final int outChannels = w.outChannels, tilesW = w.tilesW, tiles = w.tiles, outH = w.g.outH(), outW = w.g.outW();
+        final int pp = Winograd.pointStride(outChannels, width), groups = (count + L - 1) / L;
+        TileMap map = TILE_MAP.get().grown(count);
+        // at[e]: offset of tile t0 + e's top-left output in an output plane (image included); edges: bit 0 a second
+        // column, bit 1 a second row inside the output; whole[g]: group g's L tiles lie in one row, all inside
+        int[] at = map.at;
+        byte[] edges = map.edges;
+        boolean[] whole = map.whole;
+        for (int e = 0; e < count; e++) {
+            int t = t0 + e, image = t / tiles, local = t - image * tiles, ty = local / tilesW, tx = local - ty * tilesW;
+            int oh = 2 * ty, ow = 2 * tx;
+            at[e] = image * yStride + oh * outW + ow;
+            edges[e] = (byte) ((ow + 1 < outW ? 1 : 0) | (oh + 1 < outH ? 2 : 0));
+            if (e % L == 0) whole[e / L] = e + L <= count && tx + L <= tilesW && 2 * (tx + L) <= outW && oh + 1 < outH;
+        }
         float[] out = OUTPUTS.get();
         FloatVector zero = FloatVector.zero(S);
         for (int m = 0; m < outChannels; m++) {
             FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + m]);
             int plane = yOff + m * outH * outW;
-            for (int g0 = 0; g0 < count; g0 += L) {
+            for (int g = 0, g0 = 0; g < groups; g++, g0 += L) {
                 int q = m * width + g0;
                 FloatVector p0 = load(prod, q), p1 = load(prod, q + pp), p2 = load(prod, q + 2 * pp), p3 = load(prod, q + 3 * pp);
                 FloatVector p4 = load(prod, q + 4 * pp), p5 = load(prod, q + 5 * pp), p6 = load(prod, q + 6 * pp), p7 = load(prod, q + 7 * pp);
@@ -266,10 +282,9 @@ final class PanamaWinograd {
                     y10 = y10.max(zero);
                     y11 = y11.max(zero);
                 }
-                int t = t0 + g0, ty = t / tilesW, tx = t % tilesW, oh = 2 * ty;
-                if (g0 + L <= count && tx + L <= tilesW && 2 * (tx + L) <= outW && oh + 1 < outH) {
+                if (whole[g]) {
                     // the group's 2L outputs of each row are inside the output: interleave even and odd columns
-                    int o = plane + oh * outW + 2 * tx;
+                    int o = plane + at[g0];
                     y00.rearrange(LOW_HALVES, y01).intoArray(y, o);
                     y00.rearrange(HIGH_HALVES, y01).intoArray(y, o + L);
                     y10.rearrange(LOW_HALVES, y11).intoArray(y, o + outW);
@@ -281,20 +296,36 @@ final class PanamaWinograd {
                 y10.intoArray(out, 2 * L);
                 y11.intoArray(out, 3 * L);
                 int n = Math.min(L, count - g0);
-                for (int e = 0; e < n; e++, t++) {
-                    oh = 2 * (t / tilesW);
-                    int ow = 2 * (t % tilesW), o = plane + oh * outW + ow;
-                    boolean secondColumn = ow + 1 < outW;
+                for (int e = 0; e < n; e++) {
+                    int o = plane + at[g0 + e], edge = edges[g0 + e];
                     y[o] = out[e];
-                    if (secondColumn) y[o + 1] = out[L + e];
-                    if (oh + 1 < outH) {
+                    if ((edge & 1) != 0) y[o + 1] = out[L + e];
+                    if ((edge & 2) != 0) {
                         y[o + outW] = out[2 * L + e];
-                        if (secondColumn) y[o + outW + 1] = out[3 * L + e];
+                        if ((edge & 1) != 0) y[o + outW + 1] = out[3 * L + e];
                     }
                 }
             }
         }
     }
+
+    /** Per thread, where the tiles of one output call go (see {@link #output}). */
+    private static final class TileMap {
+        int[] at = new int[0];
+        byte[] edges = new byte[0];
+        boolean[] whole = new boolean[0];
+
+        TileMap grown(int count) {
+            if (at.length < count) {
+                at = new int[count];
+                edges = new byte[count];
+                whole = new boolean[(count + L - 1) / L];
+            }
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<TileMap> TILE_MAP = ThreadLocal.withInitial(TileMap::new);
 
     /** Lanes 0, L, 1, L+1, ... of two vectors (the second's lanes numbered from L): their first halves interleaved. */
     private static final VectorShuffle<Float> LOW_HALVES = interleave(0);

@@ -42,6 +42,7 @@ final class Winograd {
     /** Zeros before and after the split copy: vector loads of a tile group may reach a few floats past a plane. */
     static final int MARGIN = 16;
     final int block;         // tiles per block, a multiple of nr
+    final int images;        // images whose tiles one forward call takes together (small images: several)
     final int mr, nr, kc, mPad;
 
     /** Whether {@code g} is a convolution this class computes: kernel 3×3, stride 1, no dilation. */
@@ -72,14 +73,23 @@ final class Winograd {
         this.nr = nr;
         this.kc = kc;
         this.mPad = roundUp(outChannels, mr);
-        // V and P of one block: 16·(C + M)·block floats, kept near 768 KiB
+        // V and P of one block: 16·(C + M)·block floats, kept near 768 KiB. Images of fewer tiles than that are
+        // taken several at a time, their tiles in one sequence: the 16 products then have enough columns to pay
+        // for streaming the weights (a 7×7 image has 16 tiles: 39 GFLOP/s with one image, see Convolution), and a
+        // last partial panel of nr tiles is wasted once per block rather than once per image.
         int fit = 12288 / (channels + outChannels) / nr * nr;
-        this.block = Math.max(nr, Math.min(roundUp(tiles, nr), fit));
+        this.images = Math.max(1, fit / tiles);
+        this.block = Math.max(nr, Math.min(roundUp(images * tiles, nr), fit));
     }
 
-    /** Floats of the padded image copy (its borders stay zero, so a buffer serves only this plan). */
+    /** Floats of one image's padded copy (its borders stay zero, so a buffer serves only this plan). */
     int paddedSize() {
         return 2 * MARGIN + 2 * channels * hp * half;
+    }
+
+    /** Floats of the padded copies of {@link #images} images, one after the other: the forward's buffer. */
+    int paddedBufferSize() {
+        return images * paddedSize();
     }
 
     /** Floats of the transformed-weight buffer for {@link #packWeights}. */
@@ -159,27 +169,29 @@ final class Winograd {
     // ---------------------------------------------------------------------------------------------------
 
     /**
-     * y (M × outH × outW at yOff) = the convolution of image x (C × H × W at xOff) with the weights packed by
-     * {@link #packWeights} [+ bias[biasOff + m]], with {@code relu} max(·, 0). Buffers: {@code xpad} of
-     * {@link #paddedSize} floats serving only this plan, {@code v} and {@code prod} of {@link #transformedSize} and
-     * {@link #productSize}.
+     * y (M × outH × outW at yOff + i·yStride) = the convolution of image i (C × H × W at xOff + i·xStride), for i in
+     * [0, count) with count at most {@link #images}, with the weights packed by {@link #packWeights} [+ bias[biasOff
+     * + m]], with {@code relu} max(·, 0). The images' tiles are numbered one after the other (tile t of image i is
+     * number i·tiles + t); each output depends on its own tile only, so how images are grouped does not change a
+     * bit of the result. Buffers: {@code xpad} of {@link #paddedBufferSize} floats serving only this plan, {@code v}
+     * and {@code prod} of {@link #transformedSize} and {@link #productSize}.
      */
-    void forward(ConvDriver driver, float[] x, int xOff, float[] u, float[] bias, int biasOff, float[] y, int yOff,
-                 boolean relu, float[] xpad, float[] v, float[] prod) {
-        pad(x, xOff, xpad);
-        int uPoint = weightStride();
-        for (int t0 = 0; t0 < tiles; t0 += block) {
-            int count = Math.min(block, tiles - t0), width = roundUp(count, nr);
+    void forward(ConvDriver driver, float[] x, int xOff, int xStride, int count, float[] u, float[] bias, int biasOff,
+                 float[] y, int yOff, int yStride, boolean relu, float[] xpad, float[] v, float[] prod) {
+        for (int i = 0; i < count; i++) pad(x, xOff + i * xStride, xpad, i * paddedSize());
+        int uPoint = weightStride(), total = count * tiles;
+        for (int t0 = 0; t0 < total; t0 += block) {
+            int n = Math.min(block, total - t0), width = roundUp(n, nr);
             int vPoint = pointStride(channels, width), pPoint = pointStride(outChannels, width);
-            driver.winogradInput(this, xpad, t0, count, width, v);
+            driver.winogradInput(this, xpad, t0, n, width, v);
             for (int xi = 0; xi < 16; xi++) {
                 for (int pc = 0; pc < channels; pc += kc) {
                     int depth = Math.min(kc, channels - pc);
                     driver.multiplyPacked(u, xi * uPoint + pc * mPad, outChannels, depth, v, xi * vPoint + pc * width,
-                            count, pc == 0 ? 0f : 1f, prod, xi * pPoint, width);
+                            n, pc == 0 ? 0f : 1f, prod, xi * pPoint, width);
                 }
             }
-            driver.winogradOutput(this, prod, t0, count, width, bias, biasOff, y, yOff, relu);
+            driver.winogradOutput(this, prod, t0, n, width, bias, biasOff, y, yOff, yStride, relu);
         }
     }
 
@@ -192,15 +204,18 @@ final class Winograd {
         return MARGIN + ((col & 1) * channels + c) * hp * half + r * half + (col >> 1);
     }
 
-    /** The image copied, split by column parity ({@link #splitIndex}), at (padTop, padLeft); the rest stays zero. */
-    private void pad(float[] x, int xOff, float[] split) {
+    /**
+     * The image copied, split by column parity ({@link #splitIndex}), at (padTop, padLeft) of the copy at
+     * {@code at}; the rest stays zero.
+     */
+    private void pad(float[] x, int xOff, float[] split, int at) {
         int h = g.height(), w = g.width(), left = g.padLeft();
         for (int c = 0; c < channels; c++) {
             for (int r = 0; r < h; r++) {
                 int src = xOff + (c * h + r) * w;
                 // x's columns q with left + q even go to the even plane, the others to the odd one
                 int first = left & 1;
-                int even = splitIndex(c, g.padTop() + r, left + first), odd = splitIndex(c, g.padTop() + r, left + 1 - first);
+                int even = at + splitIndex(c, g.padTop() + r, left + first), odd = at + splitIndex(c, g.padTop() + r, left + 1 - first);
                 for (int q = first; q < w; q += 2) split[even++] = x[src + q];
                 for (int q = 1 - first; q < w; q += 2) split[odd++] = x[src + q];
             }
@@ -210,7 +225,8 @@ final class Winograd {
     /**
      * The scalar reference of the input transform ({@link ConvDriver#winogradInput} is the fast one):
      * V = Bᵀ·d·B for tiles [t0, t0 + count) and every channel, with Bᵀ = [[1,0,-1,0],[0,1,1,0],[0,-1,1,0],[0,1,0,-1]],
-     * d read from the split padded copy, stored as the GEMM's B operand: point ξ's matrix (C × width) at
+     * d read from the split padded copies (tile t from image t / tiles, whose copy starts at (t / tiles)·paddedSize),
+     * stored as the GEMM's B operand: point ξ's matrix (C × width) at
      * ξ·{@link #pointStride}, in depth blocks of kc channels, each in panels of nr tiles (k-major).
      */
     void inputTransform(float[] split, int t0, int count, int width, float[] v) {
@@ -220,9 +236,9 @@ final class Winograd {
             int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
             int cBase = pc * width + (c - pc) * nr;
             for (int t = t0; t < t0 + count; t++) {
-                int ty = t / tilesW, tx = t % tilesW, local = t - t0;
+                int image = t / tiles, ty = t % tiles / tilesW, tx = t % tilesW, local = t - t0;
                 for (int i = 0; i < 4; i++)
-                    for (int j = 0; j < 4; j++) d[4 * i + j] = split[splitIndex(c, 2 * ty + i, 2 * tx + j)];
+                    for (int j = 0; j < 4; j++) d[4 * i + j] = split[image * paddedSize() + splitIndex(c, 2 * ty + i, 2 * tx + j)];
                 int o = cBase + (local / nr) * depth * nr + local % nr;
                 // Bᵀ·d: rows combined, column by column
                 float a0 = d[0] - d[8], a1 = d[1] - d[9], a2 = d[2] - d[10], a3 = d[3] - d[11];
@@ -424,16 +440,17 @@ final class Winograd {
     /**
      * The scalar reference of the output transform ({@link ConvDriver#winogradOutput} is the fast one):
      * Y = Aᵀ·P·A for tiles [t0, t0 + count) and every output channel, Aᵀ = [[1,1,1,0],[0,1,-1,-1]], plus the bias,
-     * with {@code relu} max(·, 0), stored to NCHW where the 2×2 tile lies inside the output.
+     * with {@code relu} max(·, 0), stored to NCHW where the 2×2 tile lies inside the output (tile t in image
+     * t / tiles, whose output starts at yOff + (t / tiles)·yStride).
      */
     void outputTransform(float[] prod, int t0, int count, int width, float[] bias, int biasOff, float[] y,
-                                 int yOff, boolean relu) {
+                                 int yOff, int yStride, boolean relu) {
         int pPoint = pointStride(outChannels, width), outH = g.outH(), outW = g.outW();
         for (int m = 0; m < outChannels; m++) {
             float b = bias == null ? 0f : bias[biasOff + m];
-            int plane = yOff + m * outH * outW;
             for (int t = t0; t < t0 + count; ) {
-                int ty = t / tilesW, tx = t % tilesW, run = Math.min(t0 + count - t, tilesW - tx);
+                int plane = yOff + t / tiles * yStride + m * outH * outW;
+                int ty = t % tiles / tilesW, tx = t % tilesW, run = Math.min(t0 + count - t, tilesW - tx);
                 int oh = 2 * ty;
                 boolean secondRow = oh + 1 < outH;
                 for (int e = 0; e < run; e++, t++) {

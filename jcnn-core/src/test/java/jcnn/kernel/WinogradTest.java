@@ -23,10 +23,11 @@ class WinogradTest {
             {300, 6, 5, 7, 1, 1, 1, 1},      // 300 channels: two depth blocks of the GEMM
             {64, 20, 21, 64, 1, 1, 1, 1},    // 110 tiles: two tile blocks, the second starting mid-row
             {20, 3, 3, 130, 2, 2, 2, 2},     // 130 output channels (past one 128-row block), padding 2
+            {4, 2, 16, 8, 1, 1, 1, 1},       // one row of 8 tiles, many images per call: each group an image's row
     };
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6})
     void exactOnSmallIntegers(int which) {
         int[] a = CASES[which];
         SplittableRandom r = new SplittableRandom(which);
@@ -43,11 +44,44 @@ class WinogradTest {
     }
 
     /**
+     * One forward call over several images (as many as the plan takes at once, at most 5; images 7×7 and smaller
+     * take several), at strides with gaps between them: each image equals the definition exactly on small integers,
+     * and the gaps are not written.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6})
+    void severalImagesInOneCallExact(int which) {
+        ConvDriver driver = VectorSupport.CONV;
+        assumeTrue(driver != null, "Winograd runs on the Vector API driver");
+        int[] a = CASES[which];
+        SplittableRandom r = new SplittableRandom(500 + which);
+        ConvGeometry g = geometry(a);
+        int m = a[3];
+        Winograd plan = new Winograd(g, m, driver.mr(), driver.nr(), driver.kc());
+        int images = Math.min(plan.images, 5), xStride = g.inputSize() + 3, yStride = m * g.colCols() + 2;
+        float[] x = integers(r, 1 + images * xStride), w = integers(r, m * g.colRows()), bias = integers(r, m);
+        float[] u = new float[plan.packedWeightSize()];
+        plan.packWeights(w, 0, u);
+        float[] y = new float[images * yStride];
+        java.util.Arrays.fill(y, Float.NaN);
+        plan.forward(driver, x, 1, xStride, images, u, bias, 0, y, 0, yStride, true, new float[plan.paddedBufferSize()],
+                new float[plan.transformedSize()], new float[plan.productSize()]);
+        for (int n = 0; n < images; n++) {
+            float[] expected = direct(g, m, x, 1 + n * xStride, w, bias, true);
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(y, n * yStride, n * yStride + expected.length),
+                    g + " -> " + m + ", image " + n + " of " + images);
+            for (int i = n * yStride + expected.length; i < (n + 1) * yStride; i++) {
+                org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(y[i]), "gap after image " + n + " written");
+            }
+        }
+    }
+
+    /**
      * The weight gradient equals the definition exactly on small integers, summed over 1, 2 and 23 images (so that
      * blocks of tiles span images and the last block is partial).
      */
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6})
     void weightGradientExactOnSmallIntegers(int which) {
         ConvDriver driver = VectorSupport.CONV;
         assumeTrue(driver != null, "Winograd runs on the Vector API driver");
@@ -70,7 +104,7 @@ class WinogradTest {
 
     /** The weight gradient's vector transforms against their scalar reference, bit for bit, on random data. */
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6})
     void gradientTransformsMatchTheScalarReference(int which) {
         ConvDriver driver = VectorSupport.CONV;
         assumeTrue(driver != null, "the vector transforms need the Vector API");
@@ -89,7 +123,7 @@ class WinogradTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6})
     void closeOnRandomFloats(int which) {
         int[] a = CASES[which];
         SplittableRandom r = new SplittableRandom(100 + which);
@@ -108,7 +142,7 @@ class WinogradTest {
      * products (compared on every output, each of which must be written).
      */
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6})
     void vectorTransformsMatchTheScalarReferences(int which) {
         ConvDriver driver = VectorSupport.CONV;
         assumeTrue(driver != null, "the vector transforms need the Vector API");
@@ -117,10 +151,12 @@ class WinogradTest {
         ConvGeometry g = geometry(a);
         int m = a[3];
         Winograd plan = new Winograd(g, m, driver.mr(), driver.nr(), driver.kc());
-        float[] split = GemmTest.randomArray(r, plan.paddedSize()), bias = GemmTest.randomArray(r, m);
+        // as many images as one forward call takes, at most 3: blocks and groups of L tiles then span images
+        int images = Math.min(plan.images, 3), total = images * plan.tiles, yStride = m * g.colCols() + 5;
+        float[] split = GemmTest.randomArray(r, plan.paddedBufferSize()), bias = GemmTest.randomArray(r, m);
         float[] prod = GemmTest.randomArray(r, plan.productSize());
-        for (int t0 = 0; t0 < plan.tiles; t0 += plan.block) {
-            int count = Math.min(plan.block, plan.tiles - t0), width = (count + plan.nr - 1) / plan.nr * plan.nr;
+        for (int t0 = 0; t0 < total; t0 += plan.block) {
+            int count = Math.min(plan.block, total - t0), width = (count + plan.nr - 1) / plan.nr * plan.nr;
             float[] fast = new float[plan.transformedSize()], reference = new float[plan.transformedSize()];
             driver.winogradInput(plan, split, t0, count, width, fast);
             plan.inputTransform(split, t0, count, width, reference);
@@ -136,11 +172,11 @@ class WinogradTest {
                         }
                     }
             for (boolean relu : new boolean[] {false, true}) {
-                float[] yFast = new float[m * g.colCols()], yReference = new float[m * g.colCols()];
+                float[] yFast = new float[images * yStride], yReference = new float[images * yStride];
                 java.util.Arrays.fill(yFast, Float.NaN);
                 java.util.Arrays.fill(yReference, Float.NaN);
-                driver.winogradOutput(plan, prod, t0, count, width, bias, 0, yFast, 0, relu);
-                plan.outputTransform(prod, t0, count, width, bias, 0, yReference, 0, relu);
+                driver.winogradOutput(plan, prod, t0, count, width, bias, 0, yFast, 0, yStride, relu);
+                plan.outputTransform(prod, t0, count, width, bias, 0, yReference, 0, yStride, relu);
                 assertArrayEquals(yReference, yFast, "output transform of " + g + ", tiles from " + t0 + (relu ? ", ReLU" : ""));
             }
         }
@@ -168,7 +204,7 @@ class WinogradTest {
         plan.packWeights(w, 0, u);
         float[] y = new float[m * g.colCols()];
         java.util.Arrays.fill(y, Float.NaN);  // every output must be written
-        plan.forward(driver, x, xOff, u, bias, 0, y, 0, relu, new float[plan.paddedSize()],
+        plan.forward(driver, x, xOff, 0, 1, u, bias, 0, y, 0, 0, relu, new float[plan.paddedBufferSize()],
                 new float[plan.transformedSize()], new float[plan.productSize()]);
         return y;
     }
