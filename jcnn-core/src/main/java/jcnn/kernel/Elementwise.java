@@ -38,6 +38,16 @@ public final class Elementwise {
         return FAST.sum(x, off, n);
     }
 
+    /** y[yOff + i] = x[xOff + 2·i] for i in [0, n); see {@link ElementwiseKernel#gatherEven}. */
+    public static void gatherEven(float[] x, int xOff, float[] y, int yOff, int n) {
+        FAST.gatherEven(x, xOff, y, yOff, n);
+    }
+
+    /** x[xOff + 2·i] += y[yOff + i] for i in [0, n); see {@link ElementwiseKernel#scatterAddEven}. */
+    public static void scatterAddEven(float[] y, int yOff, float[] x, int xOff, int n) {
+        FAST.scatterAddEven(y, yOff, x, xOff, n);
+    }
+
     /** The scalar reference of {@link #sum}, for tests. */
     public static float sumReference(float[] x, int off, int n) {
         return REFERENCE.sum(x, off, n);

@@ -37,8 +37,27 @@ interface ElementwiseKernel {
      */
     float sum(float[] x, int off, int n);
 
+    /** y[yOff + i] = x[xOff + 2·i] for i in [0, n): one row of a stride-2 im2col. */
+    void gatherEven(float[] x, int xOff, float[] y, int yOff, int n);
+
+    /**
+     * x[xOff + 2·i] += y[yOff + i] for i in [0, n): one row of a stride-2 col2im. Only x[xOff .. xOff + 2n - 2] is
+     * written (other threads may be writing just past it).
+     */
+    void scatterAddEven(float[] y, int yOff, float[] x, int xOff, int n);
+
     /** The plain loops: the definition the vector version is tested against, and the fallback. */
     final class Scalar implements ElementwiseKernel {
+        @Override
+        public void gatherEven(float[] x, int xOff, float[] y, int yOff, int n) {
+            for (int i = 0; i < n; i++) y[yOff + i] = x[xOff + 2 * i];
+        }
+
+        @Override
+        public void scatterAddEven(float[] y, int yOff, float[] x, int xOff, int n) {
+            for (int i = 0; i < n; i++) x[xOff + 2 * i] += y[yOff + i];
+        }
+
         @Override
         public float sum(float[] x, int off, int n) {
             float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;

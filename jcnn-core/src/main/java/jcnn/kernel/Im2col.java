@@ -43,6 +43,8 @@ public final class Im2col {
                         Arrays.fill(col, dst, dst + lo, 0f);
                         if (sw == 1) {
                             System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                        } else if (sw == 2) {
+                            Elementwise.gatherEven(x, src + 2 * lo, col, dst + lo, hi - lo);
                         } else {
                             for (int ow = lo; ow < hi; ow++) col[dst + ow] = x[src + ow * sw];
                         }
@@ -71,6 +73,8 @@ public final class Im2col {
                         int dst = xOff + (c * H + ih) * W + iw0;
                         if (sw == 1) {
                             for (int ow = lo; ow < hi; ow++) x[dst + ow] += col[src + ow];
+                        } else if (sw == 2) {
+                            Elementwise.scatterAddEven(col, src + lo, x, dst + 2 * lo, hi - lo);
                         } else {
                             for (int ow = lo; ow < hi; ow++) x[dst + ow * sw] += col[src + ow];
                         }

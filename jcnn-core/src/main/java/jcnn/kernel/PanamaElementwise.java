@@ -35,6 +35,43 @@ final class PanamaElementwise implements ElementwiseKernel {
     private final ElementwiseKernel.Scalar scalar = new ElementwiseKernel.Scalar();
 
     /**
+     * L outputs from two vector loads and one two-vector shuffle (the even lanes), instead of L strided scalar
+     * copies: (32,64,56,56) stride 2, 3×3, im2col of the batch 14.0 -> 6.5 ms. Only whole vectors that end
+     * before the row's last pair are done this way, so no load reaches past x[xOff + 2n - 2].
+     */
+    @Override
+    public void gatherEven(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (; i + L < n; i += L) {
+            FloatVector a = FloatVector.fromArray(F, x, xOff + 2 * i), b = FloatVector.fromArray(F, x, xOff + 2 * i + L);
+            a.rearrange(EVEN, b).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] = x[xOff + 2 * i];
+    }
+
+    /**
+     * The adjoint of {@link #gatherEven}: L values interleaved with zeros (two shuffles) and added to the even lanes
+     * of two vectors of x (a masked add, so the odd elements are stored back unchanged, -0 included). As there, only
+     * vectors ending before the row's last pair, so nothing past x[xOff + 2n - 2] is written. col2im of the same batch:
+     * 14.9 -> 8.8 ms.
+     */
+    @Override
+    public void scatterAddEven(float[] y, int yOff, float[] x, int xOff, int n) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(F);
+        for (; i + L < n; i += L) {
+            FloatVector v = FloatVector.fromArray(F, y, yOff + i);
+            int o = xOff + 2 * i;
+            FloatVector.fromArray(F, x, o).add(v.rearrange(ZIP_LO, zero), EVEN_LANES).intoArray(x, o);
+            FloatVector.fromArray(F, x, o + L).add(v.rearrange(ZIP_HI, zero), EVEN_LANES).intoArray(x, o + L);
+        }
+        for (; i < n; i++) x[xOff + 2 * i] += y[yOff + i];
+    }
+
+    /** Lanes 0, 2, 4, ... */
+    private static final VectorMask<Float> EVEN_LANES = VectorMask.fromLong(F, 0x5555_5555_5555_5555L);
+
+    /**
      * With 8 lanes, lane l of one vector accumulator is exactly the definition's partial sum l (the scalar loop's
      * eight sums ran at 3.6 us per 30 planes of 576, the vector at 1.7). Other widths fall back to the definition.
      */

@@ -41,6 +41,26 @@ class ElementwiseTest {
     }
 
     /**
+     * The stride-2 row copies of im2col and col2im against their scalar definitions, bit for bit, with -0 and NaN
+     * among the values. Both rows end where their arrays end, x[xOff + 2n - 2] being the last element, so a load
+     * or a store past the row (which for col2im could be another thread's row) would throw.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 7, 8, 9, 15, 16, 17, 28, 100})
+    void strideTwoRowsMatchReference(int n) {
+        float[] x = awkward(3 + 2 * n - 1, n), y = new float[n + 2], yRef = new float[n + 2];
+        Elementwise.gatherEven(x, 3, y, 1, n);
+        new ElementwiseKernel.Scalar().gatherEven(x, 3, yRef, 1, n);
+        assertArrayEquals(yRef, y);
+        float[] g = awkward(n + 1, n + 7), dx = awkward(3 + 2 * n - 1, n + 9), dxRef = dx.clone();
+        Elementwise.scatterAddEven(g, 1, dx, 3, n);
+        new ElementwiseKernel.Scalar().scatterAddEven(g, 1, dxRef, 3, n);
+        for (int i = 0; i < dx.length; i++) {
+            assertEquals(Float.floatToRawIntBits(dxRef[i]), Float.floatToRawIntBits(dx[i]), "dx[" + i + "]");
+        }
+    }
+
+    /**
      * The sum's fixed order, bit for bit: random values of mixed magnitudes, which a different grouping would round
      * differently; and a small exact case (elements 0, 8 and the tail's 16 share partial sum 0).
      */
