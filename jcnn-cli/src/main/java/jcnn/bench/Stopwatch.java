@@ -2,6 +2,7 @@ package jcnn.bench;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 /**
@@ -43,21 +44,26 @@ public final class Stopwatch {
 
     /**
      * Runs {@code op} in windows of at least half the warm-up time (and two calls) until two windows in a row are
-     * each no more than 5% faster than the one before and the JIT compiled nothing during them — after at least the
-     * warm-up time — or until 20 times the warm-up time. The JIT compiles the Vector API kernels in the background for
+     * each no more than 5% faster than the one before and the JVM's own threads were quiet during them — the JIT
+     * finished no compilation and its threads, with the GC's, used under 5% of a core — after at least the warm-up
+     * time, or until 20 times the warm-up time. The JIT compiles the Vector API kernels in the background for
      * seconds, on the same two cores: a fixed half-second warm-up measured a SimpleConvNet training step at 23-32 ms
      * that takes 14 ms once compiled, and with the time criterion alone a Winograd layer measured after a dozen other
      * layers was timed at 2-3x its speed while C2 was still compiling its transforms (each window alike, so it looked
-     * settled). Returns the seconds per call of the last window.
+     * settled). Counting finished compilations alone missed one long compilation: (8,128,28,28)->256's forward ran at
+     * 80-90 ms per call for a second, then at 28-35, and was timed in the slow state. Returns the seconds per call of
+     * the last window.
      */
     private double warmUp(Runnable op) {
         long start = System.nanoTime(), minEnd = start + (long) (warmupSeconds * 1e9), maxEnd = start + (long) (20 * warmupSeconds * 1e9);
         double previous = Double.MAX_VALUE, perCall;
         int settled = 0;
         while (true) {
-            long compiledBefore = compilationMillis();
+            long compiledBefore = compilationMillis(), backgroundBefore = backgroundCpuNanos(), windowStart = System.nanoTime();
             perCall = window(op, warmupSeconds / 2);
-            boolean jitIdle = compilationMillis() == compiledBefore;
+            long background = backgroundCpuNanos() - backgroundBefore, wall = System.nanoTime() - windowStart;
+            // the process's CPU time comes in clock ticks of 10 ms: hence the allowance on top of 5% of the window
+            boolean jitIdle = compilationMillis() == compiledBefore && background < 0.05 * wall + 10_000_000;
             settled = perCall > 0.95 * previous && jitIdle ? settled + 1 : 0;
             long now = System.nanoTime();
             if (now >= maxEnd || (now >= minEnd && settled >= 2)) return perCall;
@@ -70,6 +76,22 @@ public final class Stopwatch {
     /** Milliseconds the JIT has spent compiling so far, or 0 where the JVM does not say (then only time counts). */
     private static long compilationMillis() {
         return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : 0;
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /**
+     * CPU time of this process spent outside its application threads: the JIT's compiler threads and the GC, which
+     * the thread bean does not list. 0 where the JVM cannot tell (then only the compilation count counts).
+     */
+    private static long backgroundCpuNanos() {
+        if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+                || !THREADS.isThreadCpuTimeSupported() || !THREADS.isThreadCpuTimeEnabled()) {
+            return 0;
+        }
+        long process = os.getProcessCpuTime(), threads = 0;
+        for (long id : THREADS.getAllThreadIds()) threads += Math.max(THREADS.getThreadCpuTime(id), 0);
+        return process < 0 ? 0 : process - threads;
     }
 
     /** Seconds per call of {@code op} over a window of at least {@code seconds} and two calls. */

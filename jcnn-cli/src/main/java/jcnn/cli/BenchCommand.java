@@ -79,6 +79,17 @@ final class BenchCommand implements Callable<Integer> {
             for (BenchCase c : jcnn.bench.TrainingBenchmarks.cases()) if (chosen.contains(c.group())) cases.add(c);
         }
         Stopwatch watch = quick ? new Stopwatch(0.2, 0.05, 3) : new Stopwatch(0.5, 0.25, 7);
+        // Two tours of every case before any is timed, as a training step runs all its layers: the JIT's profiles
+        // then hold every shape's branches. Otherwise C2 compiles the kernels for the first shapes, a later shape
+        // takes a branch they never took, a dozen kernels are deoptimized at once, and for seconds, until the one
+        // C2 thread has recompiled them, kernels run unintrinsified (measured: (8,128,28,28)->256's forward at
+        // 80-120 ms per call for 1-3 s after the other conv cases, then 28-35 ms) — and were sometimes timed so.
+        for (int tour = 0; tour < 2; tour++) {
+            for (BenchCase c : cases) {
+                c.setup().run();
+                c.run().run();
+            }
+        }
         List<BenchCase.Result> results = new ArrayList<>();
         for (BenchCase c : cases) {
             c.setup().run();
