@@ -207,6 +207,7 @@ final class PanamaWinograd {
      */
     private static final class Segments {
         final int[] offset = new int[L];
+        @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
         final VectorMask<Float>[] from = new VectorMask[L];
         int count;
 
@@ -225,7 +226,7 @@ final class PanamaWinograd {
     private static final ThreadLocal<Segments> SEGMENTS = ThreadLocal.withInitial(Segments::new);
 
     /** FROM_LANE[e]: the lanes e and above. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static final VectorMask<Float>[] FROM_LANE = new VectorMask[L];
 
     static {

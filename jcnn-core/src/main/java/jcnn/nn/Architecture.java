@@ -244,7 +244,6 @@ public final class Architecture {
             return toInt(required(position, key), key);
         }
 
-        /** A size given as one number (both axes) or a pair (height, width). */
         /** A number given at {@code position} or as option {@code key}. */
         public double number(int position, String key) {
             Object v = required(position, key);
