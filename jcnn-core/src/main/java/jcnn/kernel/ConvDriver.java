@@ -47,6 +47,9 @@ interface ConvDriver {
     void winogradOutput(Winograd plan, float[] prod, int t0, int count, int width, float[] bias, int biasOff,
                         float[] y, int yOff, int yStride, boolean relu);
 
+    /** {@link Winograd#toChannelsLast}, vectorised: one image's x and dy copied channels-last for the weight gradient. */
+    void winogradChannelsLast(Winograd plan, float[] x, int xOff, float[] dy, int dyOff, float[] xLast, float[] dyLast);
+
     /** {@link Winograd#gradientTransforms}, vectorised: Vᵀ and Ŷ panels of the weight gradient for tiles [t0, t0 + count). */
     void winogradGradientTransforms(Winograd plan, float[] xLast, float[] dyLast, int t0, int count, int k0, int depth,
                                     float[] vT, float[] dyHat);

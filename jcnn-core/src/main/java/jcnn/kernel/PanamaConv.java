@@ -96,6 +96,11 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
+    public void winogradChannelsLast(Winograd plan, float[] x, int xOff, float[] dy, int dyOff, float[] xLast, float[] dyLast) {
+        PanamaWinograd.channelsLast(plan, x, xOff, dy, dyOff, xLast, dyLast);
+    }
+
+    @Override
     public void winogradGradientTransforms(Winograd plan, float[] xLast, float[] dyLast, int t0, int count, int k0,
                                            int depth, float[] vT, float[] dyHat) {
         PanamaWinograd.gradient(plan, xLast, dyLast, t0, count, k0, depth, vT, dyHat);

@@ -44,6 +44,13 @@ final class Winograd {
     final int block;         // tiles per block, a multiple of nr
     final int images;        // images whose tiles one forward call takes together (small images: several)
     final int mr, nr, kc, mPad;
+    /** 0, H·W, 2·H·W, ... and 0, outH·outW, ...: nr entries each, a gather of one position across input (output) channels. */
+    final int[] inputSteps, gradientSteps;
+    /**
+     * Where {@link #toChannelsLast} puts position p of an input (output-gradient) plane: the offset of its channel 0
+     * in the channels-last copy.
+     */
+    final int[] inputPositions, gradientPositions;
 
     /** Whether {@code g} is a convolution this class computes: kernel 3×3, stride 1, no dilation. */
     static boolean applies(ConvGeometry g) {
@@ -80,6 +87,18 @@ final class Winograd {
         int fit = 12288 / (channels + outChannels) / nr * nr;
         this.images = Math.max(1, fit / tiles);
         this.block = Math.max(nr, Math.min(roundUp(images * tiles, nr), fit));
+        this.inputSteps = new int[nr];
+        this.gradientSteps = new int[nr];
+        for (int j = 0; j < nr; j++) {
+            inputSteps[j] = j * g.height() * g.width();
+            gradientSteps[j] = j * g.outH() * g.outW();
+        }
+        this.inputPositions = new int[g.height() * g.width()];
+        for (int r = 0, p = 0; r < g.height(); r++)
+            for (int q = 0; q < g.width(); q++, p++) inputPositions[p] = ((g.padTop() + r) * 2 * half + g.padLeft() + q) * gradientChannels();
+        this.gradientPositions = new int[g.outH() * g.outW()];
+        for (int r = 0, p = 0; r < g.outH(); r++)
+            for (int q = 0; q < g.outW(); q++, p++) gradientPositions[p] = (r * 2 * tilesW + q) * gradientOutChannels();
     }
 
     /** Floats of one image's padded copy (its borders stay zero, so a buffer serves only this plan). */
@@ -332,7 +351,7 @@ final class Winograd {
         int filled = 0;
         int depth = (int) Math.min(kc, total);
         for (int n = n0; n < n1; n++) {
-            toChannelsLast(x, xOff + n * xStride, dy, dyOff + n * dyStride, xLast, dyLast);
+            driver.winogradChannelsLast(this, x, xOff + n * xStride, dy, dyOff + n * dyStride, xLast, dyLast);
             for (int t = 0; t < tiles; ) {
                 int take = Math.min(depth - filled, tiles - t);
                 driver.winogradGradientTransforms(this, xLast, dyLast, t, take, filled, depth, vT, dyHat);
@@ -351,8 +370,12 @@ final class Winograd {
         }
     }
 
-    /** x and dy of one image copied channels-last: x into its padded positions, dy into the tiles' positions. */
-    private void toChannelsLast(float[] x, int xOff, float[] dy, int dyOff, float[] xLast, float[] dyLast) {
+    /**
+     * The scalar reference of {@link ConvDriver#winogradChannelsLast}: x and dy of one image copied channels-last, x
+     * into its padded positions (channel c of position (r, q) at ((padTop + r)·2·half + padLeft + q)·C' + c, C' the
+     * channels rounded up to whole panels), dy into the tiles' positions (channel m of (r, q) at (r·2·tilesW + q)·M' + m).
+     */
+    void toChannelsLast(float[] x, int xOff, float[] dy, int dyOff, float[] xLast, float[] dyLast) {
         int h = g.height(), w = g.width(), cs = gradientChannels(), wp = 2 * half;
         for (int c = 0; c < channels; c++) {
             for (int r = 0; r < h; r++) {

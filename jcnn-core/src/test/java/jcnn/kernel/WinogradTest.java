@@ -102,6 +102,28 @@ class WinogradTest {
         }
     }
 
+    /**
+     * The channels-last copy of x and dy (blocks transposed in registers, gathered positions, copied channels) against
+     * its scalar reference: the same cells written with the same values, every other cell left as it was.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6})
+    void channelsLastMatchesTheScalarReference(int which) {
+        ConvDriver driver = VectorSupport.CONV;
+        assumeTrue(driver != null, "the vector copy needs the Vector API");
+        int[] a = CASES[which];
+        SplittableRandom r = new SplittableRandom(500 + which);
+        ConvGeometry g = geometry(a);
+        Winograd plan = new Winograd(g, a[3], driver.mr(), driver.nr(), driver.kc());
+        float[] x = GemmTest.randomArray(r, 3 + g.inputSize()), dy = GemmTest.randomArray(r, 7 + a[3] * g.colCols());
+        float[] xFast = GemmTest.randomArray(r, plan.channelsLastInputSize()), dyFast = GemmTest.randomArray(r, plan.channelsLastGradientSize());
+        float[] xReference = xFast.clone(), dyReference = dyFast.clone();
+        driver.winogradChannelsLast(plan, x, 3, dy, 7, xFast, dyFast);
+        plan.toChannelsLast(x, 3, dy, 7, xReference, dyReference);
+        assertArrayEquals(xReference, xFast, "x channels-last");
+        assertArrayEquals(dyReference, dyFast, "dy channels-last");
+    }
+
     /** The weight gradient's vector transforms against their scalar reference, bit for bit, on random data. */
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6})
