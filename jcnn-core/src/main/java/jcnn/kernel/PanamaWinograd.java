@@ -131,75 +131,13 @@ final class PanamaWinograd {
 
     /** Four lanes: one row of an A panel (MR = 4 output channels). */
     /**
-     * {@link Winograd#toChannelsLast}, a transpose of each image from planes to channels-last: blocks of L channels ×
-     * L consecutive positions of a plane are transposed in registers ({@link #transposeBlock}), and each position's L
-     * channels stored with one vector store where the scalar copy wrote every float to a different cache line (the
-     * positions are C floats apart). The last positions of a plane (fewer than L) are gathered, the last channels
-     * (fewer than L) copied one by one. (32,14,14) and (32,16,16) per image, 100 images: 1.45 ms scalar, 1.03 with a
-     * gather per position, 0.5 with the transposed blocks.
+     * {@link Winograd#toChannelsLast}: {@link PanamaTranspose} of x and of dy. (32,14,14) and (32,16,16), 100 images:
+     * 1.45 ms as the scalar copy (every float written to a different cache line: positions are C floats apart), 1.03
+     * with a gather per position, 0.5 with 8×8 blocks transposed in registers.
      */
     static void channelsLast(Winograd w, float[] x, int xOff, float[] dy, int dyOff, float[] xLast, float[] dyLast) {
-        transpose(x, xOff, w.channels, w.inputPositions, w.inputSteps, xLast);
-        transpose(dy, dyOff, w.outChannels, w.gradientPositions, w.gradientSteps, dyLast);
-    }
-
-    /**
-     * Channel c of position p of src's planes (channels × positions.length, contiguous) to dst[positions[p] + c].
-     * {@code steps} holds 0, plane, 2·plane, ... (L of them).
-     */
-    private static void transpose(float[] src, int srcOff, int channels, int[] positions, int[] steps, float[] dst) {
-        int plane = positions.length, c = 0;
-        int blocked = L == 8 ? plane / L * L : 0;
-        for (; c + L <= channels; c += L) {
-            int from = srcOff + c * plane, p = 0;
-            for (; p < blocked; p += L) transposeBlock(src, from + p, plane, dst, positions, p, c);
-            for (; p < plane; p++) FloatVector.fromArray(S, src, from + p, steps, 0).intoArray(dst, positions[p] + c);
-        }
-        for (; c < channels; c++) {
-            int from = srcOff + c * plane;
-            for (int p = 0; p < plane; p++) dst[positions[p] + c] = src[from + p];
-        }
-    }
-
-    /** Lanes i/2 and L/2 + i/2; 2·(i/4) + i%2 and L/2 + that; and the halves swapped (8 lanes). */
-    private static final VectorShuffle<Float> DUP_LO = VectorShuffle.fromOp(S, i -> i / 2);
-    private static final VectorShuffle<Float> DUP_HI = VectorShuffle.fromOp(S, i -> L / 2 + i / 2);
-    private static final VectorShuffle<Float> PAIR_LO = VectorShuffle.fromOp(S, i -> 2 * (i / 4) + i % 2);
-    private static final VectorShuffle<Float> PAIR_HI = VectorShuffle.fromOp(S, i -> L / 2 + 2 * (i / 4) + i % 2);
-    private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(S, i -> (i + L / 2) % L);
-    private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAA_AAAA_AAAA_AAAAL);
-    private static final VectorMask<Float> ODD_PAIRS = VectorMask.fromLong(S, 0xCCCC_CCCC_CCCC_CCCCL);
-    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, ((1L << L) - 1) & -(1L << (L / 2)));
-
-    /**
-     * The 8×8 transpose of rows src[s + k·plane ...] (8 channels, 8 positions each), position j's column stored at
-     * dst[positions[p + j] + c]. Three rounds of two-vector merges, each a permutation of both inputs and a blend:
-     * interleave the elements of row pairs, then their element pairs, then swap 4-element halves.
-     */
-    private static void transposeBlock(float[] src, int s, int plane, float[] dst, int[] positions, int p, int c) {
-        FloatVector r0 = FloatVector.fromArray(S, src, s), r1 = FloatVector.fromArray(S, src, s + plane);
-        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * plane), r3 = FloatVector.fromArray(S, src, s + 3 * plane);
-        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * plane), r5 = FloatVector.fromArray(S, src, s + 5 * plane);
-        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * plane), r7 = FloatVector.fromArray(S, src, s + 7 * plane);
-        // t0 = (r0[0], r1[0], r0[1], r1[1], ..., r1[3]), t1 the same from element 4
-        FloatVector t0 = r0.rearrange(DUP_LO).blend(r1.rearrange(DUP_LO), ODD_LANES), t1 = r0.rearrange(DUP_HI).blend(r1.rearrange(DUP_HI), ODD_LANES);
-        FloatVector t2 = r2.rearrange(DUP_LO).blend(r3.rearrange(DUP_LO), ODD_LANES), t3 = r2.rearrange(DUP_HI).blend(r3.rearrange(DUP_HI), ODD_LANES);
-        FloatVector t4 = r4.rearrange(DUP_LO).blend(r5.rearrange(DUP_LO), ODD_LANES), t5 = r4.rearrange(DUP_HI).blend(r5.rearrange(DUP_HI), ODD_LANES);
-        FloatVector t6 = r6.rearrange(DUP_LO).blend(r7.rearrange(DUP_LO), ODD_LANES), t7 = r6.rearrange(DUP_HI).blend(r7.rearrange(DUP_HI), ODD_LANES);
-        // u0 = (r0[0], r1[0], r2[0], r3[0], r0[1], r1[1], r2[1], r3[1]), u1 elements 2 and 3, u2 4 and 5, u3 6 and 7
-        FloatVector u0 = t0.rearrange(PAIR_LO).blend(t2.rearrange(PAIR_LO), ODD_PAIRS), u1 = t0.rearrange(PAIR_HI).blend(t2.rearrange(PAIR_HI), ODD_PAIRS);
-        FloatVector u2 = t1.rearrange(PAIR_LO).blend(t3.rearrange(PAIR_LO), ODD_PAIRS), u3 = t1.rearrange(PAIR_HI).blend(t3.rearrange(PAIR_HI), ODD_PAIRS);
-        FloatVector u4 = t4.rearrange(PAIR_LO).blend(t6.rearrange(PAIR_LO), ODD_PAIRS), u5 = t4.rearrange(PAIR_HI).blend(t6.rearrange(PAIR_HI), ODD_PAIRS);
-        FloatVector u6 = t5.rearrange(PAIR_LO).blend(t7.rearrange(PAIR_LO), ODD_PAIRS), u7 = t5.rearrange(PAIR_HI).blend(t7.rearrange(PAIR_HI), ODD_PAIRS);
-        // position j: the half of u(j/2) and of u(4 + j/2) for element j
-        u0.blend(u4.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, positions[p] + c);
-        u0.rearrange(SWAP_HALVES).blend(u4, UPPER_HALF).intoArray(dst, positions[p + 1] + c);
-        u1.blend(u5.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, positions[p + 2] + c);
-        u1.rearrange(SWAP_HALVES).blend(u5, UPPER_HALF).intoArray(dst, positions[p + 3] + c);
-        u2.blend(u6.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, positions[p + 4] + c);
-        u2.rearrange(SWAP_HALVES).blend(u6, UPPER_HALF).intoArray(dst, positions[p + 5] + c);
-        u3.blend(u7.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, positions[p + 6] + c);
-        u3.rearrange(SWAP_HALVES).blend(u7, UPPER_HALF).intoArray(dst, positions[p + 7] + c);
+        PanamaTranspose.toPositions(x, xOff, w.channels, w.inputPositions, w.inputSteps, xLast, w.channels, 0);
+        PanamaTranspose.toPositions(dy, dyOff, w.outChannels, w.gradientPositions, w.gradientSteps, dyLast, w.outChannels, 0);
     }
 
     private static final VectorSpecies<Float> Q = FloatVector.SPECIES_128;

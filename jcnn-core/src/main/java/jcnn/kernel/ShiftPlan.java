@@ -28,6 +28,8 @@ final class ShiftPlan {
     final int gradRunTiles;
     /** 0, outPlane, 2·outPlane, ...: nr entries, the gather pattern of one position across channels. */
     final int[] channelSteps;
+    /** (oh·wp + ow)·nr for output position oh·outW + ow: where its channels go in the output-gradient panels. */
+    final int[] gradientPositions;
 
     private ShiftPlan(ConvGeometry g, int nr) {
         this.g = g;
@@ -48,6 +50,9 @@ final class ShiftPlan {
         this.outPlane = g.outH() * g.outW();
         this.channelSteps = new int[nr];
         for (int j = 0; j < nr; j++) channelSteps[j] = j * outPlane;
+        this.gradientPositions = new int[outPlane];
+        for (int oh = 0, q = 0; oh < g.outH(); oh++)
+            for (int ow = 0; ow < g.outW(); ow++, q++) gradientPositions[q] = (oh * wp + ow) * nr;
         // runs of three adjacent windows, and the rows left over
         java.util.ArrayDeque<Integer> runs = new java.util.ArrayDeque<>(), singles = new java.util.ArrayDeque<>();
         for (int r = 0; r < offsets.length; ) {

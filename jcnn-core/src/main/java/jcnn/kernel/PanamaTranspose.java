@@ -1,0 +1,83 @@
+package jcnn.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Planes to channels-last with the Vector API: the layout change the weight gradients need (Winograd's copies of x
+ * and dy, the shifted form's output-gradient panels), where channel c of position p goes to an address that is a
+ * sum of a per-position and a per-channel offset. Copied float by float, every write of a position's channels lands
+ * on a different cache line; here blocks of 8 channels × 8 consecutive positions are transposed in registers and
+ * each position's 8 channels stored with one vector store.
+ */
+final class PanamaTranspose {
+    private static final VectorSpecies<Float> S = GemmPanama.SPECIES;
+    private static final int L = S.length();
+
+    private PanamaTranspose() {}
+
+    /**
+     * Channel c of position p of src's planes (channels × positions.length, contiguous, from srcOff) to
+     * dst[positions[p] + (c / panel)·panelStride + c % panel]. {@code panel} must be a multiple of L or at least the
+     * channel count; {@code steps} holds 0, plane, 2·plane, ... (L of them). Blocks of L channels × L positions are
+     * transposed in registers (8 lanes); the positions past the last block are gathered (L loads, one store) and
+     * the channels past the last multiple of L copied one by one.
+     */
+    static void toPositions(float[] src, int srcOff, int channels, int[] positions, int[] steps, float[] dst, int panel,
+                            int panelStride) {
+        int plane = positions.length, c = 0;
+        int blocked = L == 8 ? plane / L * L : 0;
+        for (; c + L <= channels; c += L) {
+            int from = srcOff + c * plane, base = c / panel * panelStride + c % panel, p = 0;
+            for (; p < blocked; p += L) block(src, from + p, plane, dst, positions, p, base);
+            for (; p < plane; p++) FloatVector.fromArray(S, src, from + p, steps, 0).intoArray(dst, positions[p] + base);
+        }
+        for (; c < channels; c++) {
+            int from = srcOff + c * plane, base = c / panel * panelStride + c % panel;
+            for (int p = 0; p < plane; p++) dst[positions[p] + base] = src[from + p];
+        }
+    }
+
+    /** Lanes i/2 and L/2 + i/2; 2·(i/4) + i%2 and L/2 + that; and the halves swapped (meant for 8 lanes). */
+    private static final VectorShuffle<Float> DUP_LO = VectorShuffle.fromOp(S, i -> i / 2);
+    private static final VectorShuffle<Float> DUP_HI = VectorShuffle.fromOp(S, i -> L / 2 + i / 2);
+    private static final VectorShuffle<Float> PAIR_LO = VectorShuffle.fromOp(S, i -> 2 * (i / 4) + i % 2);
+    private static final VectorShuffle<Float> PAIR_HI = VectorShuffle.fromOp(S, i -> L / 2 + 2 * (i / 4) + i % 2);
+    private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(S, i -> (i + L / 2) % L);
+    private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAA_AAAA_AAAA_AAAAL);
+    private static final VectorMask<Float> ODD_PAIRS = VectorMask.fromLong(S, 0xCCCC_CCCC_CCCC_CCCCL);
+    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, ((1L << L) - 1) & -(1L << (L / 2)));
+
+    /**
+     * The 8×8 transpose of rows src[s + k·plane ...] (8 channels, 8 positions each), position p + j's column stored
+     * at dst[positions[p + j] + base]. Three rounds of two-vector merges, each a permutation of both inputs and a
+     * blend: interleave the elements of row pairs, then their element pairs, then swap 4-element halves.
+     */
+    private static void block(float[] src, int s, int plane, float[] dst, int[] positions, int p, int base) {
+        FloatVector r0 = FloatVector.fromArray(S, src, s), r1 = FloatVector.fromArray(S, src, s + plane);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * plane), r3 = FloatVector.fromArray(S, src, s + 3 * plane);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * plane), r5 = FloatVector.fromArray(S, src, s + 5 * plane);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * plane), r7 = FloatVector.fromArray(S, src, s + 7 * plane);
+        // t0 = (r0[0], r1[0], r0[1], r1[1], ..., r1[3]), t1 the same from element 4
+        FloatVector t0 = r0.rearrange(DUP_LO).blend(r1.rearrange(DUP_LO), ODD_LANES), t1 = r0.rearrange(DUP_HI).blend(r1.rearrange(DUP_HI), ODD_LANES);
+        FloatVector t2 = r2.rearrange(DUP_LO).blend(r3.rearrange(DUP_LO), ODD_LANES), t3 = r2.rearrange(DUP_HI).blend(r3.rearrange(DUP_HI), ODD_LANES);
+        FloatVector t4 = r4.rearrange(DUP_LO).blend(r5.rearrange(DUP_LO), ODD_LANES), t5 = r4.rearrange(DUP_HI).blend(r5.rearrange(DUP_HI), ODD_LANES);
+        FloatVector t6 = r6.rearrange(DUP_LO).blend(r7.rearrange(DUP_LO), ODD_LANES), t7 = r6.rearrange(DUP_HI).blend(r7.rearrange(DUP_HI), ODD_LANES);
+        // u0 = (r0[0], r1[0], r2[0], r3[0], r0[1], r1[1], r2[1], r3[1]), u1 elements 2 and 3, u2 4 and 5, u3 6 and 7
+        FloatVector u0 = t0.rearrange(PAIR_LO).blend(t2.rearrange(PAIR_LO), ODD_PAIRS), u1 = t0.rearrange(PAIR_HI).blend(t2.rearrange(PAIR_HI), ODD_PAIRS);
+        FloatVector u2 = t1.rearrange(PAIR_LO).blend(t3.rearrange(PAIR_LO), ODD_PAIRS), u3 = t1.rearrange(PAIR_HI).blend(t3.rearrange(PAIR_HI), ODD_PAIRS);
+        FloatVector u4 = t4.rearrange(PAIR_LO).blend(t6.rearrange(PAIR_LO), ODD_PAIRS), u5 = t4.rearrange(PAIR_HI).blend(t6.rearrange(PAIR_HI), ODD_PAIRS);
+        FloatVector u6 = t5.rearrange(PAIR_LO).blend(t7.rearrange(PAIR_LO), ODD_PAIRS), u7 = t5.rearrange(PAIR_HI).blend(t7.rearrange(PAIR_HI), ODD_PAIRS);
+        // position j: the halves of u(j/2) and u(4 + j/2) holding element j
+        u0.blend(u4.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, positions[p] + base);
+        u0.rearrange(SWAP_HALVES).blend(u4, UPPER_HALF).intoArray(dst, positions[p + 1] + base);
+        u1.blend(u5.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, positions[p + 2] + base);
+        u1.rearrange(SWAP_HALVES).blend(u5, UPPER_HALF).intoArray(dst, positions[p + 3] + base);
+        u2.blend(u6.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, positions[p + 4] + base);
+        u2.rearrange(SWAP_HALVES).blend(u6, UPPER_HALF).intoArray(dst, positions[p + 5] + base);
+        u3.blend(u7.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, positions[p + 6] + base);
+        u3.rearrange(SWAP_HALVES).blend(u7, UPPER_HALF).intoArray(dst, positions[p + 7] + base);
+    }
+}
