@@ -222,9 +222,14 @@ final class GemmPanama implements GemmKernel {
             int d = ir * depth + offset * MR;
             int rows = Math.min(MR, mc - ir);
             if (!transA && rows == MR) {
-                // four row streams read in step, one sequential write stream
+                // four row streams read in step, one sequential write stream: 8 columns at a time interleaved in
+                // registers (Linear 4320->100, x's panels: 0.21 -> 0.07 ms), the rest one by one
                 int r0 = aOff + (i0 + ir) * lda + p0, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
-                for (int p = 0; p < kc; p++, d += MR) {
+                int p = 0;
+                if (PanamaTranspose.EIGHT_LANES) {
+                    for (; p + LANES <= kc; p += LANES, d += MR * LANES) PanamaTranspose.interleave4(a, r0 + p, lda, dst, d);
+                }
+                for (; p < kc; p++, d += MR) {
                     dst[d] = a[r0 + p];
                     dst[d + 1] = a[r1 + p];
                     dst[d + 2] = a[r2 + p];
@@ -242,6 +247,9 @@ final class GemmPanama implements GemmKernel {
             }
         }
     }
+
+    /** 0, NR, 2·NR, ...: where consecutive rows of a B panel start, relative to the first. */
+    private static final int[] PANEL_ROWS = java.util.stream.IntStream.range(0, LANES).map(i -> i * NR).toArray();
 
     /** Packs rows [p0, p0+kc) × columns [j0, j0+nc) of op(B) into NR-column panels, k-major, zero-padded. */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc, float[] dst) {
@@ -263,6 +271,17 @@ final class GemmPanama implements GemmKernel {
                         FloatVector.fromArray(SPECIES, b, src + LANES).intoArray(dst, d + LANES);
                     } else {
                         for (int j = 0; j < NR; j++) dst[d + j] = j < cols ? b[src + j] : 0f;
+                    }
+                }
+            } else if (cols == NR && PanamaTranspose.EIGHT_LANES) {
+                // B stored transposed: each half panel is 8 rows of B, transposed 8 columns at a time in registers
+                // (Linear 4320->100, Wᵀ's panels: 0.22 -> 0.17 ms, near a plain copy's 0.14), the last kc % 8
+                // columns one by one
+                for (int h = 0; h < NR; h += LANES) {
+                    int src = bOff + (j0 + jr + h) * ldb + p0, p = 0;
+                    for (; p + LANES <= kc; p += LANES) PanamaTranspose.block(b, src + p, ldb, dst, PANEL_ROWS, 0, base + p * NR + h);
+                    for (; p < kc; p++) {
+                        for (int j = 0; j < LANES; j++) dst[base + p * NR + h + j] = b[src + j * ldb + p];
                     }
                 }
             } else {

@@ -28,7 +28,7 @@ final class PanamaTranspose {
     static void toPositions(float[] src, int srcOff, int channels, int[] positions, int[] steps, float[] dst, int panel,
                             int panelStride) {
         int plane = positions.length, c = 0;
-        int blocked = L == 8 ? plane / L * L : 0;
+        int blocked = EIGHT_LANES ? plane / L * L : 0;
         for (; c + L <= channels; c += L) {
             int from = srcOff + c * plane, base = c / panel * panelStride + c % panel, p = 0;
             for (; p < blocked; p += L) block(src, from + p, plane, dst, positions, p, base);
@@ -38,6 +38,24 @@ final class PanamaTranspose {
             int from = srcOff + c * plane, base = c / panel * panelStride + c % panel;
             for (int p = 0; p < plane; p++) dst[positions[p] + base] = src[from + p];
         }
+    }
+
+    /** Whether the register transposes below apply: they are written for 8 lanes (AVX2). */
+    static final boolean EIGHT_LANES = L == 8;
+
+    /**
+     * Four rows of 8 (src[s + r·stride ...], r < 4) interleaved: dst[d + 4·j + r] = row r's element j, 32 floats
+     * written as 4 vectors — the first two rounds of {@link #block}. The GEMM's A panels are this layout.
+     */
+    static void interleave4(float[] src, int s, int stride, float[] dst, int d) {
+        FloatVector r0 = FloatVector.fromArray(S, src, s), r1 = FloatVector.fromArray(S, src, s + stride);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * stride), r3 = FloatVector.fromArray(S, src, s + 3 * stride);
+        FloatVector t0 = r0.rearrange(DUP_LO).blend(r1.rearrange(DUP_LO), ODD_LANES), t1 = r0.rearrange(DUP_HI).blend(r1.rearrange(DUP_HI), ODD_LANES);
+        FloatVector t2 = r2.rearrange(DUP_LO).blend(r3.rearrange(DUP_LO), ODD_LANES), t3 = r2.rearrange(DUP_HI).blend(r3.rearrange(DUP_HI), ODD_LANES);
+        t0.rearrange(PAIR_LO).blend(t2.rearrange(PAIR_LO), ODD_PAIRS).intoArray(dst, d);
+        t0.rearrange(PAIR_HI).blend(t2.rearrange(PAIR_HI), ODD_PAIRS).intoArray(dst, d + L);
+        t1.rearrange(PAIR_LO).blend(t3.rearrange(PAIR_LO), ODD_PAIRS).intoArray(dst, d + 2 * L);
+        t1.rearrange(PAIR_HI).blend(t3.rearrange(PAIR_HI), ODD_PAIRS).intoArray(dst, d + 3 * L);
     }
 
     /** Lanes i/2 and L/2 + i/2; 2·(i/4) + i%2 and L/2 + that; and the halves swapped (meant for 8 lanes). */
@@ -55,7 +73,7 @@ final class PanamaTranspose {
      * at dst[positions[p + j] + base]. Three rounds of two-vector merges, each a permutation of both inputs and a
      * blend: interleave the elements of row pairs, then their element pairs, then swap 4-element halves.
      */
-    private static void block(float[] src, int s, int plane, float[] dst, int[] positions, int p, int base) {
+    static void block(float[] src, int s, int plane, float[] dst, int[] positions, int p, int base) {
         FloatVector r0 = FloatVector.fromArray(S, src, s), r1 = FloatVector.fromArray(S, src, s + plane);
         FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * plane), r3 = FloatVector.fromArray(S, src, s + 3 * plane);
         FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * plane), r5 = FloatVector.fromArray(S, src, s + 5 * plane);
