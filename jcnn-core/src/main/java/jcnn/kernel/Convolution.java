@@ -134,6 +134,22 @@ public final class Convolution {
      * outputs are stored, or while compacting them).
      */
     public void forward(float[] x, float[] w, float[] bias, float[] y, int batch, boolean relu) {
+        forward(x, w, bias, y, batch, relu, null);
+    }
+
+    /** Work on images [n0, n1) of a batch: see {@link #forward(float[], float[], float[], float[], int, boolean, ImagesDone)}. */
+    @FunctionalInterface
+    public interface ImagesDone {
+        void run(int n0, int n1);
+    }
+
+    /**
+     * As above, and then, when {@code then} is not null, {@code then.run(n0, n1)} on the thread that computed images
+     * [n0, n1), as soon as they are written (image by image where the path computes them so): the next layer's work
+     * on them (a max pooling, see Sequential's fusion) runs in the same parallel pass, while the images are in that
+     * thread's cache, instead of in a pass of its own. Every image of the batch is handed to {@code then} once.
+     */
+    public void forward(float[] x, float[] w, float[] bias, float[] y, int batch, boolean relu, ImagesDone then) {
         if (useDriver(batch) && plans().winograd != null) {
             for (int gi = 0; gi < groups; gi++) packWinogradWeights(winograd, gi, w, gi * mg * kg);
             Parallel.forParts(batch, (n0, n1, part, worker) -> {
@@ -146,6 +162,7 @@ public final class Convolution {
                                 bias, gi * mg, y, n * outputSize() + gi * mg * p, outputSize(), relu, xpad, s.transformed,
                                 s.products);
                     }
+                    if (then != null) then.run(n, n + count);
                 }
             });
             return;
@@ -161,6 +178,7 @@ public final class Convolution {
                         driver.shiftedForward(plan, x, n * inputSize() + gi * g.inputSize(), packedW[gi], mg, bias, gi * mg,
                                 y, n * outputSize() + gi * mg * p, xpad, padded, relu);
                     }
+                    if (then != null) then.run(n, n + 1);
                 }
             });
             return;
@@ -184,6 +202,7 @@ public final class Convolution {
                     driver.multiply(packedW[gi], mg, kg, p, cols, n0, n1, y, gi * mg * p, outputSize(), bias, gi * mg, s.packB);
                 }
                 if (relu) Elementwise.reluForward(y, y, n0 * outputSize(), n1 * outputSize());
+                if (then != null) then.run(n0, n1);
             });
             return;
         }
@@ -209,7 +228,9 @@ public final class Convolution {
                     gemm(parallelGemm, false, false, mg, p, kg, w, gi * mg * kg, kg, b, bo, p, beta, y, yo, p);
                 }
                 if (relu) Elementwise.reluForward(y, y, n * outputSize(), (n + 1) * outputSize());
+                if (then != null && !parallelGemm) then.run(n, n + 1);
             }
+            if (then != null && parallelGemm) then.run(0, batch);
         });
     }
 

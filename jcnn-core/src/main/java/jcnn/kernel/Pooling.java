@@ -39,15 +39,18 @@ public final class Pooling {
 
     /** y = max over each window, argmax = where it was; planes in parallel. {@code argmax} may be null. */
     public static void maxPoolForward(ConvGeometry g, float[] x, float[] y, int[] argmax, int planes) {
+        Parallel.forParts(planes, (p0, p1, part, worker) -> maxPoolPlanes(g, x, y, argmax, p0, p1));
+    }
+
+    /** {@link #maxPoolForward} of planes [p0, p1) on the calling thread (one part of a fused pass). */
+    public static void maxPoolPlanes(ConvGeometry g, float[] x, float[] y, int[] argmax, int p0, int p1) {
         final int HW = g.height() * g.width(), P = g.outH() * g.outW();
         final boolean twoByTwo = isTwoByTwo(g); // no partial window (ceil mode)
         // Per-plane calls keep the loops in small, often-called methods that the JIT compiles fully.
-        Parallel.forParts(planes, (p0, p1, part, worker) -> {
-            for (int plane = p0; plane < p1; plane++) {
-                if (twoByTwo) Elementwise.maxPool2x2(x, plane * HW, g.width(), y, argmax, plane * P, g.outH(), g.outW());
-                else maxPoolPlane(g, x, plane * HW, y, argmax, plane * P);
-            }
-        });
+        for (int plane = p0; plane < p1; plane++) {
+            if (twoByTwo) Elementwise.maxPool2x2(x, plane * HW, g.width(), y, argmax, plane * P, g.outH(), g.outW());
+            else maxPoolPlane(g, x, plane * HW, y, argmax, plane * P);
+        }
     }
 
     /** One plane, any window. Ties keep the first position in scan order; NaN wins. */

@@ -267,6 +267,35 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
         return output;
     }
 
+    /**
+     * Forward with the following ReLU applied as the output is written when {@code relu}, and the max pooling after
+     * them run image by image in the same parallel pass, each image pooled by the thread that computed it while it is
+     * in cache (see Sequential's fusion). Returns the pooling's output; this layer's output is written as always.
+     */
+    Tensor forwardThenPool(Tensor x, boolean training, boolean relu, MaxPool2d pool) {
+        if (transposed) throw new IllegalStateException(this + ": a transposed convolution is not fused with pooling");
+        int[] s = x.shape();
+        checkInput(s);
+        Convolution e = engine(height(s), s[s.length - 1]);
+        output = Tensor.reuse(output, outputShape(s));
+        Tensor pooled = pool.prepareForward(output.shape(), training);
+        Tensor y = output;
+        e.forward(x.data(), weight.value().data(), bias == null ? null : bias.value().data(), y.data(), s[0], relu,
+                (n0, n1) -> pool.forwardImages(y, training, n0, n1));
+        input = training ? x : null;
+        return pooled;
+    }
+
+    /** Whether {@link #forwardThenPool} applies: a convolution, not a transposed one. */
+    boolean fusesPooling() {
+        return !transposed;
+    }
+
+    /** The output of the last forward. */
+    Tensor lastOutput() {
+        return output;
+    }
+
     @Override
     public Tensor backward(Tensor dy) {
         checkGradOutput(dy, output);

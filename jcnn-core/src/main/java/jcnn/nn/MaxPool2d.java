@@ -72,14 +72,32 @@ public class MaxPool2d extends PoolNd<MaxPool2d> {
     @Override
     public Tensor forward(Tensor x, boolean training) {
         int[] s = x.shape();
-        geometry = geometry(s);
-        int[] outShape = outputShape(s, geometry);
-        output = Tensor.reuse(output, outShape);
-        boolean keep = training || returnIndices;
-        if (keep) indices = IntTensor.reuse(indices, outShape);
-        Pooling.maxPoolForward(geometry, x.data(), output.data(), keep ? indices.data() : null, s[0] * s[1]);
-        inputShape = s;
+        prepareForward(s, training);
+        Pooling.maxPoolForward(geometry, x.data(), output.data(), indices(training), s[0] * s[1]);
         return output;
+    }
+
+    /**
+     * The first half of a forward done in parts (see Sequential's fusion): checks the input shape and sizes the
+     * output and the indices. {@link #forwardImages} then pools the images part by part; returns the output.
+     */
+    Tensor prepareForward(int[] inputShape, boolean training) {
+        geometry = geometry(inputShape);
+        int[] outShape = outputShape(inputShape, geometry);
+        output = Tensor.reuse(output, outShape);
+        if (training || returnIndices) indices = IntTensor.reuse(indices, outShape);
+        this.inputShape = inputShape;
+        return output;
+    }
+
+    /** Pools images [n0, n1) of x on the calling thread, after {@link #prepareForward} (with the same training flag). */
+    void forwardImages(Tensor x, boolean training, int n0, int n1) {
+        int channels = inputShape[1];
+        Pooling.maxPoolPlanes(geometry, x.data(), output.data(), indices(training), n0 * channels, n1 * channels);
+    }
+
+    private int[] indices(boolean training) {
+        return training || returnIndices ? indices.data() : null;
     }
 
     @Override

@@ -29,10 +29,12 @@ import jcnn.tensor.Tensor;
  * most expensive part of a first convolution's backward; call {@link #setInputGradRequired(boolean)
  * setInputGradRequired(true)} for saliency maps and other uses of dLoss/dInput.
  *
- * <p>Fusion: a {@link ReLU} right after a convolution is applied as the convolution writes its output, and the
- * backward of a ReLU right before a {@link MaxPool2d} is done inside the pooling's backward scatter. Each saves a
- * pass over the largest activations of a CNN; the results are bit for bit those of the separate layers (tested),
- * and every layer still caches what it always does. {@link #fusion(boolean) fusion(false)} turns it off.
+ * <p>Fusion: a {@link ReLU} right after a convolution is applied as the convolution writes its output; a
+ * {@link MaxPool2d} after a convolution (and its ReLU) pools each image as soon as the convolution has written it,
+ * on the same thread and in the same parallel pass; and the backward of a ReLU right before a {@link MaxPool2d} is
+ * done inside the pooling's backward scatter. Each saves a pass over the largest activations of a CNN (or a hand-over
+ * to the worker threads); the results are bit for bit those of the separate layers (tested), and every layer still
+ * caches what it always does. {@link #fusion(boolean) fusion(false)} turns it off.
  */
 public final class Sequential extends Layer implements Iterable<Layer> {
     private final List<Layer> layers = new ArrayList<>();
@@ -233,9 +235,18 @@ public final class Sequential extends Layer implements Iterable<Layer> {
     public Tensor forward(Tensor x, boolean training) {
         Tensor h = x;
         for (int i = 0; i < layers.size(); i++) {
+            int pooling = poolingAfter(i);
+            if (pooling > 0) checkShapes(i, pooling, h.shape());  // so that a bad shape names its own layer
             try {
                 Layer layer = layers.get(i);
-                if (fusion && layer instanceof ConvNd<?> conv && i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU relu) {
+                if (pooling > 0) {
+                    ConvNd<?> conv = (ConvNd<?>) layer;
+                    MaxPool2d pool = (MaxPool2d) layers.get(pooling);
+                    boolean relu = pooling == i + 2;
+                    h = conv.forwardThenPool(h, training, relu, pool);
+                    if (relu) ((ReLU) layers.get(i + 1)).adoptActivated(conv.lastOutput(), training);
+                    i = pooling;
+                } else if (fusion && layer instanceof ConvNd<?> conv && i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU relu) {
                     h = conv.forward(h, training, true);
                     relu.adoptActivated(h, training);
                     i++;
@@ -247,6 +258,27 @@ public final class Sequential extends Layer implements Iterable<Layer> {
             }
         }
         return h;
+    }
+
+    /**
+     * The index of a max pooling that layer i's forward can run together with: a convolution followed by a
+     * {@link MaxPool2d}, directly or after a {@link ReLU} (fusion on); -1 for none.
+     */
+    private int poolingAfter(int i) {
+        if (!fusion || !(layers.get(i) instanceof ConvNd<?> conv) || !conv.fusesPooling()) return -1;
+        int j = i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU ? i + 2 : i + 1;
+        return j < layers.size() && layers.get(j) instanceof MaxPool2d ? j : -1;
+    }
+
+    /** The shape checks of layers [from, to] in order, each failure naming its layer. */
+    private void checkShapes(int from, int to, int[] shape) {
+        for (int i = from; i <= to; i++) {
+            try {
+                shape = layers.get(i).outputShape(shape);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer " + i + " ('" + nameOf(i) + "'): " + e.getMessage(), e);
+            }
+        }
     }
 
     /** Forward in evaluation mode: {@code forward(x, false)}. */

@@ -49,6 +49,16 @@ class SequentialTest {
         assertTrue(f.getMessage().startsWith("layer 0 ('0'): Conv2d(1, 8, kernelSize=3): expected input"), f.getMessage());
     }
 
+    /** A convolution, ReLU and pooling run as one fused pass still blame the layer whose shape check fails. */
+    @Test
+    void aFusedPoolingNamesItselfInShapeErrors() {
+        Sequential m = new Sequential(new Conv2d(1, 2, 3), new ReLU(), new MaxPool2d(2));
+        var e = assertThrows(IllegalArgumentException.class, () -> m.forward(Tensor.zeros(1, 1, 3, 3), false));
+        assertTrue(e.getMessage().startsWith("layer 2 ('2'): MaxPool2d("), e.getMessage());
+        var f = assertThrows(IllegalArgumentException.class, () -> m.forward(Tensor.zeros(1, 2, 8, 8), true));
+        assertTrue(f.getMessage().startsWith("layer 0 ('0'): Conv2d(1, 2, kernelSize=3): expected input"), f.getMessage());
+    }
+
     @Test
     void editsByIndexAndName() {
         Sequential m = new Sequential();
