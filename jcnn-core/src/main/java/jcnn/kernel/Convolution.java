@@ -137,9 +137,13 @@ public final class Convolution {
         forward(x, w, bias, y, batch, relu, null);
     }
 
-    /** Work on images [n0, n1) of a batch: see {@link #forward(float[], float[], float[], float[], int, boolean, ImagesDone)}. */
+    /**
+     * Work on images [n0, n1) of a batch, run inside a convolution's parallel pass by the thread that handles them:
+     * see {@link #forward(float[], float[], float[], float[], int, boolean, ImageRange)} and
+     * {@link #backwardWeight(float[], float[], float[], float[], int, ImageRange)}.
+     */
     @FunctionalInterface
-    public interface ImagesDone {
+    public interface ImageRange {
         void run(int n0, int n1);
     }
 
@@ -149,7 +153,7 @@ public final class Convolution {
      * on them (a max pooling, see Sequential's fusion) runs in the same parallel pass, while the images are in that
      * thread's cache, instead of in a pass of its own. Every image of the batch is handed to {@code then} once.
      */
-    public void forward(float[] x, float[] w, float[] bias, float[] y, int batch, boolean relu, ImagesDone then) {
+    public void forward(float[] x, float[] w, float[] bias, float[] y, int batch, boolean relu, ImageRange then) {
         if (useDriver(batch) && plans().winograd != null) {
             for (int gi = 0; gi < groups; gi++) packWinogradWeights(winograd, gi, w, gi * mg * kg);
             Parallel.forParts(batch, (n0, n1, part, worker) -> {
@@ -330,6 +334,16 @@ public final class Convolution {
      * rather than in a separate serial pass over the whole output gradient.
      */
     public void backwardWeight(float[] x, float[] dy, float[] dw, float[] db, int batch) {
+        backwardWeight(x, dy, dw, db, batch, null);
+    }
+
+    /**
+     * As above, and first, when {@code first} is not null, {@code first.run(n0, n1)} on the thread that is about to
+     * read images [n0, n1) of dy: the backward of the layer after, writing those images of dy (a max pooling's, see
+     * Sequential's fusion), runs in the same parallel pass, and its output is read while in that thread's cache.
+     * Every image of the batch is handed to {@code first} once.
+     */
+    public void backwardWeight(float[] x, float[] dy, float[] dw, float[] db, int batch, ImageRange first) {
         // partial sums per part of the batch (fixed by the batch size and thread count), added in part order
         int parts = Parallel.parts(batch);
         int dwSize = outChannels * kg;
@@ -345,6 +359,7 @@ public final class Convolution {
         boolean shifted = driver != null && plans().plan != null;
         boolean viaWinograd = driver != null && plans().winograd != null;
         Parallel.forParts(batch, (n0, n1, part, worker) -> {
+            if (first != null) first.run(n0, n1);
             float[] acc = part == 0 ? dw : partial(part, dwSize);
             float[] bacc = db == null ? null : part == 0 ? db : biasPartial(part);
             if (viaWinograd) {

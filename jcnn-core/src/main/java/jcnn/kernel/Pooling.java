@@ -97,15 +97,19 @@ public final class Pooling {
      * four-times-larger array at scattered positions.
      */
     public static void maxPoolBackward(ConvGeometry g, float[] dy, int[] argmax, float[] dx, int planes, float[] pooled) {
+        Parallel.forParts(planes, (p0, p1, part, worker) -> maxPoolBackwardPlanes(g, dy, argmax, dx, p0, p1, pooled));
+    }
+
+    /** {@link #maxPoolBackward} of planes [p0, p1) on the calling thread (one part of a fused pass). */
+    public static void maxPoolBackwardPlanes(ConvGeometry g, float[] dy, int[] argmax, float[] dx, int p0, int p1,
+                                             float[] pooled) {
         final int HW = g.height() * g.width(), P = g.outH() * g.outW();
         final boolean twoByTwo = isTwoByTwo(g);
-        Parallel.forParts(planes, (p0, p1, part, worker) -> {
-            for (int plane = p0; plane < p1; plane++) {
-                if (twoByTwo) scatter2x2(dy, argmax, plane * P, g, dx, plane * HW, pooled);
-                else if (pooled == null) scatterPlane(dy, argmax, plane * P, P, dx, plane * HW, HW);
-                else scatterPlaneMasked(dy, argmax, plane * P, P, dx, plane * HW, HW, pooled);
-            }
-        });
+        for (int plane = p0; plane < p1; plane++) {
+            if (twoByTwo) scatter2x2(dy, argmax, plane * P, g, dx, plane * HW, pooled);
+            else if (pooled == null) scatterPlane(dy, argmax, plane * P, P, dx, plane * HW, HW);
+            else scatterPlaneMasked(dy, argmax, plane * P, P, dx, plane * HW, HW, pooled);
+        }
     }
 
     /** 2×2 windows, stride 2, no padding, none partial: every input cell belongs to at most one window. */

@@ -286,7 +286,27 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
         return pooled;
     }
 
-    /** Whether {@link #forwardThenPool} applies: a convolution, not a transposed one. */
+    /**
+     * The backward of the max pooling after this convolution (and of the ReLU between them when {@code relu}) and
+     * this layer's backward, with the pooling's run image by image inside the weight gradient's parallel pass (see
+     * Sequential's fusion): each thread first writes the output gradient of the images it is about to use. Returns
+     * this layer's input gradient, or null when none is required.
+     */
+    Tensor backwardThroughPool(Tensor poolGrad, MaxPool2d pool, boolean relu) {
+        if (transposed) throw new IllegalStateException(this + ": a transposed convolution is not fused with pooling");
+        if (input == null) throw new IllegalStateException(this + ": backward needs a forward with training=true");
+        Tensor dy = pool.prepareBackward(poolGrad);
+        checkGradOutput(dy, output);
+        int n = input.size(0);
+        engine.backwardWeight(input.data(), dy.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), n,
+                (n0, n1) -> pool.backwardImages(poolGrad, relu, n0, n1));
+        if (!isInputGradRequired()) return null;
+        gradInput = Tensor.reuse(gradInput, input.shape());
+        engine.backwardData(dy.data(), weight.value().data(), gradInput.data(), n);
+        return gradInput;
+    }
+
+    /** Whether {@link #forwardThenPool} and {@link #backwardThroughPool} apply: a convolution, not a transposed one. */
     boolean fusesPooling() {
         return !transposed;
     }

@@ -111,14 +111,30 @@ public class MaxPool2d extends PoolNd<MaxPool2d> {
      * is not positive (see Sequential's fusion).
      */
     Tensor backward(Tensor dy, boolean reluBefore) {
+        prepareBackward(dy);
+        Pooling.maxPoolBackward(geometry, dy.data(), indices.data(), gradInput.data(), inputShape[0] * inputShape[1],
+                reluBefore ? output.data() : null);
+        return gradInput;
+    }
+
+    /**
+     * The first half of a backward done in parts (see Sequential's fusion): checks dy and sizes the input gradient,
+     * which {@link #backwardImages} then writes part by part; returns it.
+     */
+    Tensor prepareBackward(Tensor dy) {
         checkGradOutput(dy, output);
         if (indices == null || !indices.hasShape(output.shape())) {
             throw new IllegalStateException(this + ": backward needs a forward with training=true");
         }
         gradInput = Tensor.reuse(gradInput, inputShape);
-        Pooling.maxPoolBackward(geometry, dy.data(), indices.data(), gradInput.data(), inputShape[0] * inputShape[1],
-                reluBefore ? output.data() : null);
         return gradInput;
+    }
+
+    /** The input gradient of images [n0, n1) on the calling thread, after {@link #prepareBackward}. */
+    void backwardImages(Tensor dy, boolean reluBefore, int n0, int n1) {
+        int channels = inputShape[1];
+        Pooling.maxPoolBackwardPlanes(geometry, dy.data(), indices.data(), gradInput.data(), n0 * channels,
+                n1 * channels, reluBefore ? output.data() : null);
     }
 
     @Override

@@ -31,9 +31,10 @@ import jcnn.tensor.Tensor;
  *
  * <p>Fusion: a {@link ReLU} right after a convolution is applied as the convolution writes its output; a
  * {@link MaxPool2d} after a convolution (and its ReLU) pools each image as soon as the convolution has written it,
- * on the same thread and in the same parallel pass; and the backward of a ReLU right before a {@link MaxPool2d} is
- * done inside the pooling's backward scatter. Each saves a pass over the largest activations of a CNN (or a hand-over
- * to the worker threads); the results are bit for bit those of the separate layers (tested), and every layer still
+ * on the same thread and in the same parallel pass, and in the backward pass writes each image's gradient right
+ * before the convolution's weight gradient reads it; and the backward of a ReLU right before a {@link MaxPool2d} is
+ * done inside the pooling's backward scatter. Each saves a pass over the largest activations of a CNN or a hand-over
+ * to the worker threads; the results are bit for bit those of the separate layers (tested), and every layer still
  * caches what it always does. {@link #fusion(boolean) fusion(false)} turns it off.
  */
 public final class Sequential extends Layer implements Iterable<Layer> {
@@ -270,6 +271,20 @@ public final class Sequential extends Layer implements Iterable<Layer> {
         return j < layers.size() && layers.get(j) instanceof MaxPool2d ? j : -1;
     }
 
+    /**
+     * The index of a convolution whose backward can take the backward of the max pooling at i along (fusion on): the
+     * layer before it, or the one before a ReLU before it; -1 for none.
+     */
+    private int convolutionBefore(int i) {
+        if (!fusion || !(layers.get(i) instanceof MaxPool2d)) return -1;
+        int c = i - 1;
+        if (c >= 0 && layers.get(c) instanceof ReLU relu) {
+            if (!relu.isInputGradRequired()) return -1;
+            c--;
+        }
+        return c >= 0 && layers.get(c) instanceof ConvNd<?> conv && conv.fusesPooling() ? c : -1;
+    }
+
     /** The shape checks of layers [from, to] in order, each failure naming its layer. */
     private void checkShapes(int from, int to, int[] shape) {
         for (int i = from; i <= to; i++) {
@@ -290,6 +305,15 @@ public final class Sequential extends Layer implements Iterable<Layer> {
     public Tensor backward(Tensor gradOutput) {
         Tensor g = gradOutput;
         for (int i = layers.size() - 1; i >= 0; i--) {
+            int conv = convolutionBefore(i);
+            if (conv >= 0) {
+                g = ((ConvNd<?>) layers.get(conv)).backwardThroughPool(g, (MaxPool2d) layers.get(i), conv == i - 2);
+                i = conv;
+                if (g == null && i > 0) {
+                    throw new IllegalStateException("layer " + i + " ('" + nameOf(i) + "') returned no input gradient");
+                }
+                continue;
+            }
             if (fusion && i > 0 && layers.get(i) instanceof MaxPool2d pool && layers.get(i - 1) instanceof ReLU relu
                     && relu.isInputGradRequired()) {
                 g = pool.backward(g, true);
