@@ -244,6 +244,15 @@ public final class Convolution {
 
     /** dx = the input gradient of the convolution for output gradient dy; dx is overwritten. */
     public void backwardData(float[] dy, float[] w, float[] dx, int batch) {
+        backwardData(dy, w, dx, batch, null);
+    }
+
+    /**
+     * As above, and then, when {@code then} is not null, {@code then.run(n0, n1)} on the thread that computed images
+     * [n0, n1) of dx, as soon as they are written (a ReLU's backward before this layer, see Sequential's fusion).
+     * Every image of the batch is handed to {@code then} once.
+     */
+    public void backwardData(float[] dy, float[] w, float[] dx, int batch, ImageRange then) {
         if (useDriver(batch) && plans().gradWinograd != null) {
             for (int gi = 0; gi < groups; gi++) {
                 flipWeights(w, gi);
@@ -259,6 +268,7 @@ public final class Convolution {
                                 null, 0, dx, n * inputSize() + gi * g.inputSize(), inputSize(), false, dypad,
                                 s.transformed, s.products);
                     }
+                    if (then != null) then.run(n, n + count);
                 }
             });
             return;
@@ -275,6 +285,7 @@ public final class Convolution {
                         driver.shiftedForward(gradPlan, dy, n * outputSize() + gi * mg * p, packedW[gi], cg, null, 0,
                                 dx, n * inputSize() + gi * g.inputSize(), dypad, padded, false);
                     }
+                    if (then != null) then.run(n, n + 1);
                 }
             });
             return;
@@ -297,6 +308,7 @@ public final class Convolution {
                             Im2col.col2im(g, s.col, 0, dx, xo);
                         }
                     }
+                    if (then != null) then.run(n, n + 1);
                 }
             });
             return;
@@ -315,7 +327,9 @@ public final class Convolution {
                         Im2col.col2im(g, col, 0, dx, xo);
                     }
                 }
+                if (then != null && !parallelGemm) then.run(n, n + 1);
             }
+            if (then != null && parallelGemm) then.run(0, batch);
         });
     }
 

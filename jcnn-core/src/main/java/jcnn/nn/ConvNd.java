@@ -289,10 +289,11 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
     /**
      * The backward of the max pooling after this convolution (and of the ReLU between them when {@code relu}) and
      * this layer's backward, with the pooling's run image by image inside the weight gradient's parallel pass (see
-     * Sequential's fusion): each thread first writes the output gradient of the images it is about to use. Returns
-     * this layer's input gradient, or null when none is required.
+     * Sequential's fusion): each thread first writes the output gradient of the images it is about to use. With
+     * {@code reluOutput}, as {@link #backward(Tensor, Tensor)}. Returns this layer's input gradient, or null when
+     * none is required.
      */
-    Tensor backwardThroughPool(Tensor poolGrad, MaxPool2d pool, boolean relu) {
+    Tensor backwardThroughPool(Tensor poolGrad, MaxPool2d pool, boolean relu, Tensor reluOutput) {
         if (transposed) throw new IllegalStateException(this + ": a transposed convolution is not fused with pooling");
         if (input == null) throw new IllegalStateException(this + ": backward needs a forward with training=true");
         Tensor dy = pool.prepareBackward(poolGrad);
@@ -302,8 +303,20 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
                 (n0, n1) -> pool.backwardImages(poolGrad, relu, n0, n1));
         if (!isInputGradRequired()) return null;
         gradInput = Tensor.reuse(gradInput, input.shape());
-        engine.backwardData(dy.data(), weight.value().data(), gradInput.data(), n);
+        engine.backwardData(dy.data(), weight.value().data(), gradInput.data(), n, reluMask(reluOutput, n));
         return gradInput;
+    }
+
+    /** The backward of a ReLU whose output is this layer's input, on images of the input gradient; null for none. */
+    private Convolution.ImageRange reluMask(Tensor reluOutput, int batch) {
+        if (reluOutput == null) return null;
+        if (!reluOutput.hasShape(input.shape())) {
+            throw new IllegalArgumentException(this + ": the ReLU output " + Tensor.shapeString(reluOutput.shape())
+                    + " is not this layer's input " + Tensor.shapeString(input.shape()));
+        }
+        float[] y = reluOutput.data(), dx = gradInput.data();
+        int per = batch == 0 ? 0 : reluOutput.numel() / batch;
+        return (n0, n1) -> jcnn.kernel.Elementwise.reluBackward(y, dx, dx, n0 * per, n1 * per);
     }
 
     /** Whether {@link #forwardThenPool} and {@link #backwardThroughPool} apply: a convolution, not a transposed one. */
@@ -318,6 +331,15 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
+        return backward(dy, null);
+    }
+
+    /**
+     * Backward, and when {@code reluOutput} is not null, the backward of the ReLU before this layer (whose output,
+     * this layer's input, it is) applied to each image of the input gradient as soon as it is written, in the same
+     * parallel pass (see Sequential's fusion): the input gradient is then zero where that output is not positive.
+     */
+    Tensor backward(Tensor dy, Tensor reluOutput) {
         checkGradOutput(dy, output);
         if (input == null) throw new IllegalStateException(this + ": backward needs a forward with training=true");
         int n = input.size(0);
@@ -335,9 +357,10 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
         if (!isInputGradRequired()) return null;
         gradInput = Tensor.reuse(gradInput, input.shape());
         if (!transposed) {
-            engine.backwardData(dy.data(), w, gradInput.data(), n);
+            engine.backwardData(dy.data(), w, gradInput.data(), n, reluMask(reluOutput, n));
         } else {
             engine.forward(dy.data(), w, null, gradInput.data(), n);
+            if (reluOutput != null) reluMask(reluOutput, n).run(0, n);
         }
         return gradInput;
     }

@@ -30,6 +30,11 @@ public final class ReLU extends ElementwiseActivation {
         adopt(y, training);
     }
 
+    /** The output of the last forward (see Sequential's fusion: the next convolution's backward applies this layer's). */
+    Tensor activated() {
+        return lastOutput();
+    }
+
     @Override
     public String toString() {
         return "ReLU()";

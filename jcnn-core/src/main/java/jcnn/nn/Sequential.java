@@ -32,10 +32,11 @@ import jcnn.tensor.Tensor;
  * <p>Fusion: a {@link ReLU} right after a convolution is applied as the convolution writes its output; a
  * {@link MaxPool2d} after a convolution (and its ReLU) pools each image as soon as the convolution has written it,
  * on the same thread and in the same parallel pass, and in the backward pass writes each image's gradient right
- * before the convolution's weight gradient reads it; and the backward of a ReLU right before a {@link MaxPool2d} is
- * done inside the pooling's backward scatter. Each saves a pass over the largest activations of a CNN or a hand-over
- * to the worker threads; the results are bit for bit those of the separate layers (tested), and every layer still
- * caches what it always does. {@link #fusion(boolean) fusion(false)} turns it off.
+ * before the convolution's weight gradient reads it; the backward of a ReLU right before a {@link MaxPool2d} is done
+ * inside the pooling's backward scatter, and that of a ReLU right before a convolution on each image of the
+ * convolution's input gradient as soon as it is written. Each saves a pass over the largest activations of a CNN
+ * or a hand-over to the worker threads; the results are bit for bit those of the separate layers (tested), and
+ * every layer still caches what it always does. {@link #fusion(boolean) fusion(false)} turns it off.
  */
 public final class Sequential extends Layer implements Iterable<Layer> {
     private final List<Layer> layers = new ArrayList<>();
@@ -285,6 +286,18 @@ public final class Sequential extends Layer implements Iterable<Layer> {
         return c >= 0 && layers.get(c) instanceof ConvNd<?> conv && conv.fusesPooling() ? c : -1;
     }
 
+    /**
+     * The ReLU right before the convolution at {@code at} whose backward that convolution's input gradient can
+     * apply as it is written (fusion on, both gradients required), or null.
+     */
+    private ReLU reluBeforeConvolution(int at) {
+        if (!fusion || at < 1 || !(layers.get(at) instanceof ConvNd<?> conv) || !conv.fusesPooling()
+                || !conv.isInputGradRequired() || !(layers.get(at - 1) instanceof ReLU relu) || !relu.isInputGradRequired()) {
+            return null;
+        }
+        return relu;
+    }
+
     /** The shape checks of layers [from, to] in order, each failure naming its layer. */
     private void checkShapes(int from, int to, int[] shape) {
         for (int i = from; i <= to; i++) {
@@ -305,28 +318,29 @@ public final class Sequential extends Layer implements Iterable<Layer> {
     public Tensor backward(Tensor gradOutput) {
         Tensor g = gradOutput;
         for (int i = layers.size() - 1; i >= 0; i--) {
-            int conv = convolutionBefore(i);
+            int conv = convolutionBefore(i), at = conv >= 0 ? conv : i;
+            ReLU relu = reluBeforeConvolution(at);
+            Tensor reluOutput = relu == null ? null : relu.activated();
             if (conv >= 0) {
-                g = ((ConvNd<?>) layers.get(conv)).backwardThroughPool(g, (MaxPool2d) layers.get(i), conv == i - 2);
-                i = conv;
-                if (g == null && i > 0) {
-                    throw new IllegalStateException("layer " + i + " ('" + nameOf(i) + "') returned no input gradient");
-                }
-                continue;
-            }
-            if (fusion && i > 0 && layers.get(i) instanceof MaxPool2d pool && layers.get(i - 1) instanceof ReLU relu
-                    && relu.isInputGradRequired()) {
+                g = ((ConvNd<?>) layers.get(conv)).backwardThroughPool(g, (MaxPool2d) layers.get(i), conv == i - 2, reluOutput);
+            } else if (relu != null) {
+                g = ((ConvNd<?>) layers.get(i)).backward(g, reluOutput);
+            } else if (fusion && i > 0 && layers.get(i) instanceof MaxPool2d pool && layers.get(i - 1) instanceof ReLU r
+                    && r.isInputGradRequired()) {
                 g = pool.backward(g, true);
                 i--;
                 continue;
+            } else {
+                g = layers.get(i).backward(g);
             }
-            g = layers.get(i).backward(g);
+            i = relu != null ? at - 1 : at;  // the layers whose backward was done along
             if (g == null && i > 0) {
                 throw new IllegalStateException("layer " + i + " ('" + nameOf(i) + "') returned no input gradient");
             }
         }
         return g;
     }
+
 
     @Override
     public Sequential train(boolean training) {
