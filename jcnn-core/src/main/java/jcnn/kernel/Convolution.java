@@ -139,7 +139,8 @@ public final class Convolution {
 
     /**
      * Work on images [n0, n1) of a batch, run inside a convolution's parallel pass by the thread that handles them:
-     * see {@link #forward(float[], float[], float[], float[], int, boolean, ImageRange)} and
+     * see {@link #forward(float[], float[], float[], float[], int, boolean, ImageRange)},
+     * {@link #backwardData(float[], float[], float[], int, ImageRange)} and
      * {@link #backwardWeight(float[], float[], float[], float[], int, ImageRange)}.
      */
     @FunctionalInterface

@@ -188,6 +188,28 @@ class SequentialTest {
         }
     }
 
+    /** The same for 1-D layers (MaxPool1d is a MaxPool2d on height 1), with and without a ReLU before the pooling. */
+    @Test
+    void oneDimensionalFusionIsBitForBitTheSame() {
+        for (boolean relu : List.of(true, false)) {
+            Sequential[] pair = new Sequential[2];
+            for (int k = 0; k < 2; k++) {
+                Sequential m = new Sequential(new Conv1d(2, 4, 3), new ReLU(), new Conv1d(4, 5, 3));
+                if (relu) m.add(new ReLU());
+                m.add(new MaxPool1d(2)).add(new Flatten()).add(new Linear(5 * 7, 3));
+                m.initialize(Init.heNormal(), 11).setInputGradRequired(true);
+                pair[k] = k == 0 ? m : m.fusion(false);
+            }
+            Tensor x = Tensors.random(3, 5, 2, 18), g = Tensors.random(4, 5, 3);
+            assertArrayEquals(pair[1].forward(x, true).data(), pair[0].forward(x, true).data(), "forward, relu " + relu);
+            assertArrayEquals(pair[1].backward(g).data(), pair[0].backward(g).data(), "input gradient, relu " + relu);
+            for (int i = 0; i < pair[0].parameters().size(); i++) {
+                assertArrayEquals(pair[1].parameters().get(i).grad().data(), pair[0].parameters().get(i).grad().data(),
+                        "gradient " + i + ", relu " + relu);
+            }
+        }
+    }
+
     @Test
     void printsLikePyTorch() {
         assertEquals("Sequential(\n  (0): Conv2d(1, 2, kernelSize=3)\n  (act): ReLU()\n)",
