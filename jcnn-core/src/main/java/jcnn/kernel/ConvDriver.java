@@ -79,7 +79,13 @@ interface ConvDriver {
                     float[] acc, int accOff, boolean overwrite, float[] packA, float[] packB);
 
     /**
-     * Stride-1 convolution of one image and group without im2col ({@link ShiftPlan}): out (m × outH × outW at
+     * Whether {@link #shiftedForward} is faster than im2col for this plan (it is, measured, for every stride-1
+     * plan; for strided ones it depends on the driver).
+     */
+    boolean shiftedForwardPays(ShiftPlan plan);
+
+    /**
+     * Convolution of one image and group without im2col ({@link ShiftPlan}): out (m × outH × outW at
      * outOff) = W (packed by {@link #packA}) · shifted(x at xOff) [+ bias]. {@code xpad} is {@code plan.length}
      * floats that only ever serve this plan (its borders stay zero); {@code padded} holds m·plan.cols floats.
      * With {@code relu} the output is max(·, 0).

@@ -25,9 +25,10 @@ import java.util.Arrays;
  * image goes through im2col into a column buffer and plain {@link Gemm} calls — the textbook path, which the tests
  * compare with the driver's.
  *
- * <p>By shape, the driver also skips im2col: stride-1 layers read shifted windows of the padded image
- * ({@link ShiftPlan}), and 3×3 stride-1 layers with at least 32 channels in and out use Winograd's F(2×2, 3×3)
- * ({@link Winograd}) for all three products.
+ * <p>By shape, the driver also skips im2col: stride-1 layers (and strided ones with K of 64 or more, over the
+ * image split into the stride's phases) read shifted windows of the padded image ({@link ShiftPlan}), and 3×3
+ * stride-1 layers with at least 32 channels in and out use Winograd's F(2×2, 3×3) ({@link Winograd}) for all
+ * three products.
  *
  * <p>Parallelism: the batch is cut into parts ({@link Parallel#forParts}) that the threads claim as they go, each
  * thread with its own buffers; the weight gradient is summed per part and the partial sums added in part order, so
@@ -46,7 +47,7 @@ public final class Convolution {
     private float[][] dbPartials = new float[0][];
     private float[][] packedW = new float[0][];
     private float[] flipped = new float[0];
-    private ShiftPlan plan;      // stride-1 forward and weight gradient without im2col, or null
+    private ShiftPlan plan;      // forward and weight gradient without im2col, or null
     private ShiftPlan gradPlan;  // the input gradient as a stride-1 convolution of dy, or null
     private Winograd winograd;      // the 3×3 stride-1 forward by F(2×2, 3×3), or null
     private Winograd gradWinograd;  // the same for the input gradient, or null
@@ -172,7 +173,7 @@ public final class Convolution {
             });
             return;
         }
-        if (useDriver(batch) && plans().plan != null) {
+        if (useDriver(batch) && plans().plan != null && driver.shiftedForwardPays(plan)) {
             packWeights(w, false);
             Parallel.forParts(batch, (n0, n1, part, worker) -> {
                 Scratch s = scratch(worker, 0, 0, 0);
@@ -368,7 +369,7 @@ public final class Convolution {
         // A small gradient (e.g. 30×25 for a first layer) is cheapest as dot products of rows (GEMM's A·Bᵀ path);
         // larger ones go through the driver's packed accumulation.
         boolean viaDriver = driver != null && (long) mg * kg > 4096;
-        // Stride 1: no im2col — the driver reads shifted windows of the padded image (as the GEMM micro-kernel's A
+        // With a plan: no im2col — the driver reads shifted windows of the padded image (as the GEMM micro-kernel's A
         // for K >= 64, as dot products with lane-wise partial sums below). Measured 1.2-1.8x the packed
         // accumulation on 3x3 layers with 16-128 channels and 1.0-1.5x the dot products on one-channel layers.
         boolean shifted = driver != null && plans().plan != null;

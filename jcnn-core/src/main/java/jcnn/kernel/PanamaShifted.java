@@ -4,10 +4,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The stride-1 convolution of {@link ShiftPlan} with the Vector API: the GEMM of {@link GemmPanama} whose operand
- * B is read straight from the padded image through the plan's offsets (no im2col, no B packing), and the weight
- * gradient as the same micro-kernel with the shifted image as operand A and the output gradient, transposed, as
- * operand B (or, when K is small, as dot products of output-gradient rows with shifted windows).
+ * The convolution of {@link ShiftPlan} (stride 1, or strides over phase planes) with the Vector API: the GEMM of
+ * {@link GemmPanama} whose operand B is read straight from the padded image through the plan's offsets (no im2col,
+ * no B packing), and the weight gradient as the same micro-kernel with the shifted image as operand A and the
+ * output gradient, transposed, as operand B (or, when K is small, as dot products of output-gradient rows with
+ * shifted windows).
  *
  * <p>Shapes, one image and one group: packed W (m × K, {@link PanamaConv#packA} order), padded image
  * (C × Hp × Wp flat), output on the padded width (m × cols) then compacted to (m × outH × outW) — or, where

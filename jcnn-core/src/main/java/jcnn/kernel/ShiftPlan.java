@@ -1,19 +1,27 @@
 package jcnn.kernel;
 
 /**
- * Convolution with stride 1 without im2col. Copy the image, zero-padded, into planes of Hp × Wp and read them
- * as one flat array. Then row r = (c, i, j) of the column matrix is a contiguous window of that array, shifted:
+ * Convolution without im2col. Copy the image, zero-padded, into planes of Hp × Wp and read them as one flat
+ * array. Then, with stride 1, row r = (c, i, j) of the column matrix is a contiguous window of that array, shifted:
  * <pre>  col[r][q'] = xpad[offset[r] + q'],   offset[r] = c·Hp·Wp + i·dilationH·Wp + j·dilationW</pre>
  * where q' = oh·Wp + ow numbers output positions on the <em>padded</em> width. Positions with ow ≥ outW are
  * computed and thrown away (a few percent of the work); in exchange the GEMM reads its operand B straight from
  * the image, and the column matrix (kH·kW times the image) is never written or packed.
  *
- * <p>Sizes: P' = outH·Wp positions are computed, rounded up to {@code nr} for whole tiles ({@link #cols}); the
- * flat image carries a zero tail so that the rounded-up positions read only zeros or other padding.
+ * <p>With stride s (sH, sW) a window of consecutive outputs reads every s-th input, so the padded image is first
+ * split by phase: phase (a, b) holds the padded pixels (s·i + a, s·j + b) as a plane of ⌈Hp/sH⌉ × ⌈Wp/sW⌉. Tap
+ * (i, j) of an output (oh, ow) reads padded pixel (sH·oh + i·dH, sW·ow + j·dW), which is pixel
+ * (oh + ⌊i·dH/sH⌋, ow + ⌊j·dW/sW⌋) of phase (i·dH mod sH, j·dW mod sW): again one contiguous window per
+ * column-matrix row, now over the phase planes, with the output positions on the planes' width. Stride 1 is the
+ * case of one phase. (The (32,64,56,56)→128 stride-2 forward: im2col 7.4 ms and B packing 2.6 ms of 57 ms.)
+ *
+ * <p>Sizes: P' = outH·Wp' positions are computed (Wp' the planes' width), rounded up to {@code nr} for whole
+ * tiles ({@link #cols}); the flat image carries a zero tail so that the rounded-up positions read only zeros or
+ * other padding.
  */
 final class ShiftPlan {
     final ConvGeometry g;
-    final int hp, wp;       // padded plane
+    final int hp, wp;       // one plane: the padded image (stride 1) or one phase of it, ⌈Hp/sH⌉ × ⌈Wp/sW⌉
     final int planeSize;    // hp·wp
     final int cols;         // P' rounded up: columns of the padded output
     final int length;       // floats of the padded image, tail included
@@ -33,8 +41,9 @@ final class ShiftPlan {
 
     private ShiftPlan(ConvGeometry g, int nr) {
         this.g = g;
-        this.hp = g.height() + g.padTop() + g.padBottom();
-        this.wp = g.width() + g.padLeft() + g.padRight();
+        final int sh = g.strideH(), sw = g.strideW();
+        this.hp = ceilDiv(g.height() + g.padTop() + g.padBottom(), sh);
+        this.wp = ceilDiv(g.width() + g.padLeft() + g.padRight(), sw);
         this.planeSize = hp * wp;
         int p = g.outH() * wp;
         this.cols = (p + nr - 1) / nr * nr;
@@ -43,10 +52,12 @@ final class ShiftPlan {
         for (int c = 0, r = 0; c < g.channels(); c++)
             for (int i = 0; i < g.kernelH(); i++)
                 for (int j = 0; j < g.kernelW(); j++, r++) {
-                    offsets[r] = c * planeSize + i * g.dilationH() * wp + j * g.dilationW();
+                    int di = i * g.dilationH(), dj = j * g.dilationW();
+                    int phase = (di % sh) * sw + dj % sw;
+                    offsets[r] = (phase * g.channels() + c) * planeSize + di / sh * wp + dj / sw;
                     maxOffset = Math.max(maxOffset, offsets[r]);
                 }
-        this.length = Math.max(g.channels() * planeSize, maxOffset + cols) + 2 * nr;
+        this.length = Math.max(sh * sw * g.channels() * planeSize, maxOffset + cols) + 2 * nr;
         this.outPlane = g.outH() * g.outW();
         this.channelSteps = new int[nr];
         for (int j = 0; j < nr; j++) channelSteps[j] = j * outPlane;
@@ -91,21 +102,54 @@ final class ShiftPlan {
         this.gradTileRows = rows;
     }
 
-    /** The plan for {@code g}, or null when the shifted form does not apply (strides other than 1). */
+    /**
+     * The plan for {@code g}, or null where it does not pay: strided layers with K = C·kH·kW below 64. Measured at
+     * one thread, alternating with im2col (minima): the weight gradient of (32,64,56,56)→128 stride 2 63 → 57 ms,
+     * of (100,16,28,28)→32 5.9 → 4.4 ms, of (64,3,32,32)→64 (K = 27) 2.3 → 1.7 ms but of (100,1,28,28)→16 (K = 9)
+     * 0.40 → 0.47-0.57 ms. (Where the forward uses it: {@link ConvDriver#shiftedForwardPays}.)
+     */
     static ShiftPlan of(ConvGeometry g, int nr) {
-        if (g.strideH() != 1 || g.strideW() != 1) return null;
+        if (g.strideH() * g.strideW() > 1 && g.colRows() < 64) return null;
         return new ShiftPlan(g, nr);
     }
 
+    /** Whether the image is split into phases (a stride above 1). */
+    boolean phased() {
+        return g.strideH() * g.strideW() > 1;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
     /**
-     * Copies image {@code x[xOff ...]} (channels × H × W) into {@code xpad}. Only the interior is written: the
-     * borders and the tail are zero from allocation on and never touched, so a buffer is reused across images.
+     * Copies image {@code x[xOff ...]} (channels × H × W) into {@code xpad}, split into the stride's phases. Only
+     * the interior is written: the borders and the tail are zero from allocation on and never touched, so a buffer
+     * is reused across images.
      */
     void pad(float[] x, int xOff, float[] xpad) {
-        final int H = g.height(), W = g.width();
-        for (int c = 0; c < g.channels(); c++) {
-            int dst = c * planeSize + g.padTop() * wp + g.padLeft(), src = xOff + c * H * W;
-            for (int h = 0; h < H; h++, dst += wp, src += W) System.arraycopy(x, src, xpad, dst, W);
+        final int H = g.height(), W = g.width(), C = g.channels(), sh = g.strideH(), sw = g.strideW();
+        for (int c = 0; c < C; c++) {
+            for (int h = 0, src = xOff + c * H * W; h < H; h++, src += W) {
+                int ph = h + g.padTop();
+                int rowStart = ((ph % sh) * sw * C + c) * planeSize + ph / sh * wp;
+                if (sw == 1) {
+                    System.arraycopy(x, src, xpad, rowStart + g.padLeft(), W);
+                    continue;
+                }
+                // input column w lands in phase (w + padLeft) mod sw, at column (w + padLeft) / sw
+                for (int b = 0; b < sw; b++) {
+                    int w0 = Math.floorMod(b - g.padLeft(), sw);
+                    if (w0 >= W) continue;
+                    int count = (W - 1 - w0) / sw + 1;
+                    int dst = rowStart + b * C * planeSize + (w0 + g.padLeft()) / sw;
+                    if (sw == 2) {
+                        Elementwise.gatherEven(x, src + w0, xpad, dst, count);
+                    } else {
+                        for (int t = 0; t < count; t++) xpad[dst + t] = x[src + w0 + t * sw];
+                    }
+                }
+            }
         }
     }
 

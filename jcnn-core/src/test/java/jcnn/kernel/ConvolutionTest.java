@@ -43,6 +43,12 @@ class ConvolutionTest {
                 {1, 10, 10, 130, 3, 1, 0, 1, 1, 2},  // 130 channels: panels past MC, a partial last panel
                 {4, 10, 18, 6, 3, 1, 0, 1, 2, 2},    // grouped, 16-wide rows
                 {16, 28, 28, 6, 3, 1, 1, 1, 1, 2},   // 28-wide rows (3.5 slots), K = 144; its input gradient too
+                // strides with K >= 64, over the phase planes of ShiftPlan (see stridedCasesUsePhasePlanes)
+                {16, 28, 28, 12, 3, 2, 1, 1, 1, 2},  // stride 2, K = 144: the forward on slots, the gradient as GEMM
+                {64, 12, 11, 24, 3, 2, 1, 1, 1, 2},  // stride 2, K = 576 > KC: odd padded width
+                {5, 17, 19, 7, 5, 3, 2, 1, 1, 2},    // stride 3, kernel 5: phases of unequal sizes
+                {9, 16, 15, 6, 3, 2, 2, 2, 1, 3},    // stride 2 and dilation 2: every tap in one phase
+                {16, 13, 12, 4, 2, 2, 0, 1, 1, 2},   // kernel 2, stride 2: one tap per phase
                 // Winograd F(2x2, 3x3) (see winogradCasesUseWinograd)
                 {64, 9, 11, 40, 3, 1, 1, 1, 1, 2},   // odd outputs (tiles over the edges), forward and input gradient
                 {128, 7, 6, 96, 3, 1, 0, 1, 2, 3},   // grouped (64 in, 48 out per group); input gradient with padding 2
@@ -102,6 +108,22 @@ class ConvolutionTest {
         org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(ShiftPlan.inputGradient(a, 40), 64));
         org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(b, 48));
         org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(ShiftPlan.inputGradient(b, 48), 64));
+    }
+
+    /** The strided cases above do run on phase planes, the first one's forward on slots; K below 64 does not. */
+    @Test
+    void stridedCasesUsePhasePlanes() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.CONV != null, "no Vector API driver");
+        int nr = VectorSupport.CONV.nr();
+        ShiftPlan slots = ShiftPlan.of(ConvGeometry.of(16, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), nr);
+        org.junit.jupiter.api.Assertions.assertTrue(slots != null && slots.phased() && VectorSupport.CONV.shiftedForwardPays(slots));
+        for (ConvGeometry g : new ConvGeometry[] {ConvGeometry.of(64, 12, 11, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1),
+                ConvGeometry.of(5, 17, 19, 5, 5, 3, 3, 2, 2, 2, 2, 1, 1), ConvGeometry.of(9, 16, 15, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2),
+                ConvGeometry.of(16, 13, 12, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1)}) {
+            ShiftPlan plan = ShiftPlan.of(g, nr);
+            org.junit.jupiter.api.Assertions.assertTrue(plan != null && plan.phased(), g.toString());
+        }
+        org.junit.jupiter.api.Assertions.assertNull(ShiftPlan.of(ConvGeometry.of(3, 9, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), nr));
     }
 
     /**
