@@ -251,6 +251,9 @@ final class GemmPanama implements GemmKernel {
     /** 0, NR, 2·NR, ...: where consecutive rows of a B panel start, relative to the first. */
     private static final int[] PANEL_ROWS = java.util.stream.IntStream.range(0, LANES).map(i -> i * NR).toArray();
 
+    /** Panels packed together from a row-major B. */
+    private static final int GROUP = 4;
+
     /** Packs rows [p0, p0+kc) × columns [j0, j0+nc) of op(B) into NR-column panels, k-major, zero-padded. */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc, float[] dst) {
         packB(transB, b, bOff, ldb, p0, j0, kc, nc, dst, kc, 0);
@@ -259,7 +262,23 @@ final class GemmPanama implements GemmKernel {
     /** As above, into panels of depth {@code depth} starting at depth {@code offset}. */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc, float[] dst,
                       int depth, int offset) {
-        for (int jr = 0; jr < nc; jr += NR) {
+        int jr = 0;
+        if (!transB) {
+            // Four panels at a time, row by row: each row of B is read as 4·NR contiguous floats. Panel by panel, the
+            // kc rows of 64 bytes lie ldb apart — with ldb = 1024, all in one L1 set, and every line straddled by two
+            // panels was fetched twice. 64×1024×576: packing 0.21 -> 0.12 ms of 1.19 -> 1.07; the stride-2 layer's
+            // column matrix 2.5-2.7 -> 2.05-2.15 ms (eight at a time: 0.09-0.12 and 2.4-3.6 ms).
+            for (; jr + GROUP * NR <= nc; jr += GROUP * NR) {
+                int base = jr * depth + offset * NR, src = bOff + p0 * ldb + j0 + jr;
+                for (int p = 0; p < kc; p++, src += ldb) {
+                    for (int g = 0, d = base + p * NR; g < GROUP; g++, d += depth * NR) {
+                        FloatVector.fromArray(SPECIES, b, src + g * NR).intoArray(dst, d);
+                        FloatVector.fromArray(SPECIES, b, src + g * NR + LANES).intoArray(dst, d + LANES);
+                    }
+                }
+            }
+        }
+        for (; jr < nc; jr += NR) {
             int base = jr * depth + offset * NR;
             int cols = Math.min(NR, nc - jr);
             if (!transB) {
