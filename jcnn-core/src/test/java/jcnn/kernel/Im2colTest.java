@@ -17,7 +17,7 @@ class Im2colTest {
     /** Geometries over channels, odd sizes, kernels, strides, per-side padding and dilation, 1-D included. */
     static Stream<ConvGeometry> geometries() {
         List<ConvGeometry> out = new ArrayList<>();
-        int[][] sizes = {{5, 7}, {1, 9}, {6, 6}};
+        int[][] sizes = {{5, 7}, {1, 9}, {6, 6}, {3, 37}, {2, 56}};
         for (int[] hw : sizes)
             for (int k : new int[] {1, 2, 3})
                 for (int s : new int[] {1, 2, 3})
