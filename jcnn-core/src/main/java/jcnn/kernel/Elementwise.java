@@ -43,6 +43,11 @@ public final class Elementwise {
         FAST.gatherEven(x, xOff, y, yOff, n);
     }
 
+    /** As {@link #gatherEven}, where x[xOff + 2n - 1] may be read; see {@link ElementwiseKernel#gatherEvenWithMargin}. */
+    public static void gatherEvenWithMargin(float[] x, int xOff, float[] y, int yOff, int n) {
+        FAST.gatherEvenWithMargin(x, xOff, y, yOff, n);
+    }
+
     /** x[xOff + 2·i] += y[yOff + i] for i in [0, n); see {@link ElementwiseKernel#scatterAddEven}. */
     public static void scatterAddEven(float[] y, int yOff, float[] x, int xOff, int n) {
         FAST.scatterAddEven(y, yOff, x, xOff, n);

@@ -41,6 +41,12 @@ interface ElementwiseKernel {
     void gatherEven(float[] x, int xOff, float[] y, int yOff, int n);
 
     /**
+     * The same, where x[xOff + 2n - 1] exists and may be read (a row with a margin after it): whole vectors to the
+     * end, the last one overlapping the one before, with no element-by-element tail.
+     */
+    void gatherEvenWithMargin(float[] x, int xOff, float[] y, int yOff, int n);
+
+    /**
      * x[xOff + 2·i] += y[yOff + i] for i in [0, n): one row of a stride-2 col2im. Only x[xOff .. xOff + 2n - 2] is
      * written (other threads may be writing just past it).
      */
@@ -51,6 +57,11 @@ interface ElementwiseKernel {
         @Override
         public void gatherEven(float[] x, int xOff, float[] y, int yOff, int n) {
             for (int i = 0; i < n; i++) y[yOff + i] = x[xOff + 2 * i];
+        }
+
+        @Override
+        public void gatherEvenWithMargin(float[] x, int xOff, float[] y, int yOff, int n) {
+            gatherEven(x, xOff, y, yOff, n);
         }
 
         @Override

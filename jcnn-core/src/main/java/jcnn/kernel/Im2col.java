@@ -23,6 +23,10 @@ public final class Im2col {
 
     /** col = im2col(x) for one image at {@code xOff}; col at {@code colOff} is overwritten. */
     public static void im2col(ConvGeometry g, float[] x, int xOff, float[] col, int colOff) {
+        if (g.strideW() == 2) {
+            im2colStride2(g, x, xOff, col, colOff);
+            return;
+        }
         final int H = g.height(), W = g.width(), OH = g.outH(), OW = g.outW(), P = OH * OW;
         final int sh = g.strideH(), sw = g.strideW(), dh = g.dilationH(), dw = g.dilationW();
         int row = 0;
@@ -43,13 +47,48 @@ public final class Im2col {
                         Arrays.fill(col, dst, dst + lo, 0f);
                         if (sw == 1) {
                             System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
-                        } else if (sw == 2) {
-                            Elementwise.gatherEven(x, src + 2 * lo, col, dst + lo, hi - lo);
                         } else {
                             for (int ow = lo; ow < hi; ow++) col[dst + ow] = x[src + ow * sw];
                         }
                         Arrays.fill(col, dst + hi, dst + OW, 0f);
                     }
+                }
+            }
+        }
+    }
+
+    /** A per-thread input row between zero margins, for {@link #im2colStride2}. */
+    private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    /**
+     * im2col with a horizontal stride of 2. Each input row is copied once between zero margins that stand for the
+     * padding (and cover one element past the last read); each of the kW column-matrix rows it feeds is then the
+     * even elements from column kj·dW - padLeft on, gathered by whole vectors, the last overlapping the one before.
+     * The general loop gathered the row again for every kj, with fills for the padding and the tail element by
+     * element. A 28-wide row piece: 7 ns against 10-14; (32,64,56,56) at stride 2, im2col of 32 images 7.3 -> 6.7
+     * and 12.1 -> 11.2 ms in two alternated runs (this machine's speed varies by more than that between runs).
+     */
+    private static void im2colStride2(ConvGeometry g, float[] x, int xOff, float[] col, int colOff) {
+        final int H = g.height(), W = g.width(), OH = g.outH(), OW = g.outW(), P = OH * OW;
+        final int kW = g.kernelW(), dw = g.dilationW(), pl = g.padLeft();
+        // row[pl + iw] = x[.., iw]; reads go from column -pl to (kW - 1)·dW - pl + 2·OW - 1
+        final int length = Math.max(pl + W, (kW - 1) * dw + 2 * OW);
+        float[][] holder = ROW.get();
+        if (holder[0].length < length) holder[0] = new float[length];
+        float[] row = holder[0];
+        Arrays.fill(row, 0, length, 0f);
+        int r = 0;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int ki = 0; ki < g.kernelH(); ki++, r += kW) {
+                int dst = colOff + r * P;
+                for (int oh = 0; oh < OH; oh++, dst += OW) {
+                    int ih = oh * g.strideH() - g.padTop() + ki * g.dilationH();
+                    if (ih < 0 || ih >= H) {
+                        for (int kj = 0; kj < kW; kj++) Arrays.fill(col, dst + kj * P, dst + kj * P + OW, 0f);
+                        continue;
+                    }
+                    System.arraycopy(x, xOff + (c * H + ih) * W, row, pl, W);
+                    for (int kj = 0; kj < kW; kj++) Elementwise.gatherEvenWithMargin(row, kj * dw, col, dst + kj * P, OW);
                 }
             }
         }

@@ -49,6 +49,20 @@ final class PanamaElementwise implements ElementwiseKernel {
         for (; i < n; i++) y[yOff + i] = x[xOff + 2 * i];
     }
 
+    @Override
+    public void gatherEvenWithMargin(float[] x, int xOff, float[] y, int yOff, int n) {
+        if (n < L) {
+            gatherEven(x, xOff, y, yOff, n);
+            return;
+        }
+        for (int i = 0; ; i += L) {
+            if (i > n - L) i = n - L;  // the last vector overlaps the one before: the same values again
+            FloatVector a = FloatVector.fromArray(F, x, xOff + 2 * i), b = FloatVector.fromArray(F, x, xOff + 2 * i + L);
+            a.rearrange(EVEN, b).intoArray(y, yOff + i);
+            if (i == n - L) return;
+        }
+    }
+
     /**
      * The adjoint of {@link #gatherEven}: L values interleaved with zeros (two shuffles) and added to the even lanes
      * of two vectors of x (a masked add, so the odd elements are stored back unchanged, -0 included). As there, only

@@ -52,6 +52,13 @@ class ElementwiseTest {
         Elementwise.gatherEven(x, 3, y, 1, n);
         new ElementwiseKernel.Scalar().gatherEven(x, 3, yRef, 1, n);
         assertArrayEquals(yRef, y);
+        // with a margin: x[xOff + 2n - 1] is the array's last element, and y past the row keeps its values
+        float[] xm = awkward(3 + 2 * n, n + 3), ym = awkward(n + 2, n + 5), ymRef = ym.clone();
+        Elementwise.gatherEvenWithMargin(xm, 3, ym, 1, n);
+        new ElementwiseKernel.Scalar().gatherEven(xm, 3, ymRef, 1, n);
+        for (int i = 0; i < ym.length; i++) {
+            assertEquals(Float.floatToRawIntBits(ymRef[i]), Float.floatToRawIntBits(ym[i]), "gather with margin, y[" + i + "]");
+        }
         float[] g = awkward(n + 1, n + 7), dx = awkward(3 + 2 * n - 1, n + 9), dxRef = dx.clone();
         Elementwise.scatterAddEven(g, 1, dx, 3, n);
         new ElementwiseKernel.Scalar().scatterAddEven(g, 1, dxRef, 3, n);
