@@ -148,8 +148,8 @@ final class PanamaConv implements ConvDriver {
     /**
      * Stride 1 always; strided plans only on slots. With K above one depth block the windows of the four phase planes
      * fall out of L1 between the W panels that share them: (32,64,56,56)→128 stride 2 took 57 ms through im2col and
-     * 67 ms so (62 with each window panel gathered first, packing 128 rows at a time). On slots: (100,16,28,28)→32
-     * stride 2 5.4 → 4.3 ms.
+     * 67 ms so (57-62 with each panel's windows first gathered into a packed panel: equal at best). On slots:
+     * (100,16,28,28)→32 stride 2 5.4 → 4.3 ms.
      */
     @Override
     public boolean shiftedForwardPays(ShiftPlan plan) {
