@@ -232,11 +232,18 @@ final class Winograd {
         for (int c = 0; c < channels; c++) {
             for (int r = 0; r < h; r++) {
                 int src = xOff + (c * h + r) * w;
-                // x's columns q with left + q even go to the even plane, the others to the odd one
+                // x's columns q with left + q even go to the even plane, the others to the odd one; the row is read
+                // once, in order, a pair of columns at a time (a JFR profile of DeepConvNet found 4% of its samples in
+                // the two strided passes this replaces; (100,64,7,7)->64 forward 4.46-4.53 -> 4.35-4.40 ms)
                 int first = left & 1;
                 int even = at + splitIndex(c, g.padTop() + r, left + first), odd = at + splitIndex(c, g.padTop() + r, left + 1 - first);
-                for (int q = first; q < w; q += 2) split[even++] = x[src + q];
-                for (int q = 1 - first; q < w; q += 2) split[odd++] = x[src + q];
+                int q = 0;
+                if (first == 1 && w > 0) split[odd++] = x[src + q++];
+                for (; q + 1 < w; q += 2) {
+                    split[even++] = x[src + q];
+                    split[odd++] = x[src + q + 1];
+                }
+                if (q < w) split[even] = x[src + q];
             }
         }
     }
