@@ -483,8 +483,12 @@ final class PanamaShifted {
             if (k % 5 == 0) {
                 // 5-wide kernels (a row of kW = 5 windows): no windows left over for the slower single dots
                 for (; r < k; r += 5) {
-                    slotDot2x5(plan, dy, a0, plane, xpad, off[r], off[r + 1], off[r + 2], off[r + 3], off[r + 4],
-                            grad, gOff + (j * k + r) * L, k * L);
+                    if (off[r + 4] == off[r] + 4 && off[r + 1] == off[r] + 1 && off[r + 2] == off[r] + 2 && off[r + 3] == off[r] + 3) {
+                        slotDotRun2x5(plan, dy, a0, plane, xpad, off[r], grad, gOff + (j * k + r) * L, k * L);
+                    } else {
+                        slotDot2x5(plan, dy, a0, plane, xpad, off[r], off[r + 1], off[r + 2], off[r + 3], off[r + 4],
+                                grad, gOff + (j * k + r) * L, k * L);
+                    }
                 }
             }
             for (; r + 4 <= k; r += 4) {
@@ -565,6 +569,57 @@ final class PanamaShifted {
             s03 = u0.fma(w, s03);
             s13 = u1.fma(w, s13);
             w = FloatVector.fromArray(S, x, b4 + xq);
+            s04 = u0.fma(w, s04);
+            s14 = u1.fma(w, s14);
+            xq += L;
+            col += L;
+            if (col == ow) {
+                col = 0;
+                xq += skip;
+            }
+        }
+        s00.intoArray(acc, v);
+        s01.intoArray(acc, v + L);
+        s02.intoArray(acc, v + 2 * L);
+        s03.intoArray(acc, v + 3 * L);
+        s04.intoArray(acc, v + 4 * L);
+        s10.intoArray(acc, v + ldv);
+        s11.intoArray(acc, v + ldv + L);
+        s12.intoArray(acc, v + ldv + 2 * L);
+        s13.intoArray(acc, v + ldv + 3 * L);
+        s14.intoArray(acc, v + ldv + 4 * L);
+    }
+
+    /**
+     * {@link #slotDot2x5} for five adjacent windows, b0 .. b0 + 4 (a kernel row at stride 1): read through one index,
+     * C2 merges their five bounds checks into one and keeps the index in a register, where five unrelated offsets
+     * took a check and a reload from the stack per load.
+     */
+    private static void slotDotRun2x5(ShiftPlan plan, float[] a, int a0, int lda, float[] x, int b0, float[] acc, int v,
+                                      int ldv) {
+        final int plane = plan.outPlane, ow = plan.g.outW(), skip = plan.wp - ow;
+        FloatVector s00 = FloatVector.fromArray(S, acc, v), s01 = FloatVector.fromArray(S, acc, v + L);
+        FloatVector s02 = FloatVector.fromArray(S, acc, v + 2 * L), s03 = FloatVector.fromArray(S, acc, v + 3 * L);
+        FloatVector s04 = FloatVector.fromArray(S, acc, v + 4 * L);
+        FloatVector s10 = FloatVector.fromArray(S, acc, v + ldv), s11 = FloatVector.fromArray(S, acc, v + ldv + L);
+        FloatVector s12 = FloatVector.fromArray(S, acc, v + ldv + 2 * L), s13 = FloatVector.fromArray(S, acc, v + ldv + 3 * L);
+        FloatVector s14 = FloatVector.fromArray(S, acc, v + ldv + 4 * L);
+        int a1 = a0 + lda;
+        for (int q = 0, col = 0, xq = b0; q < plane; q += L) {
+            FloatVector u0 = FloatVector.fromArray(S, a, a0 + q), u1 = FloatVector.fromArray(S, a, a1 + q);
+            FloatVector w = FloatVector.fromArray(S, x, xq);
+            s00 = u0.fma(w, s00);
+            s10 = u1.fma(w, s10);
+            w = FloatVector.fromArray(S, x, xq + 1);
+            s01 = u0.fma(w, s01);
+            s11 = u1.fma(w, s11);
+            w = FloatVector.fromArray(S, x, xq + 2);
+            s02 = u0.fma(w, s02);
+            s12 = u1.fma(w, s12);
+            w = FloatVector.fromArray(S, x, xq + 3);
+            s03 = u0.fma(w, s03);
+            s13 = u1.fma(w, s13);
+            w = FloatVector.fromArray(S, x, xq + 4);
             s04 = u0.fma(w, s04);
             s14 = u1.fma(w, s14);
             xq += L;

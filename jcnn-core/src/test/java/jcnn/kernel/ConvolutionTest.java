@@ -40,6 +40,7 @@ class ConvolutionTest {
                 // the forward on output vectors (slots): rows at least 8 wide, K <= 256
                 {3, 15, 15, 6, 3, 1, 1, 1, 1, 2},    // 15-wide rows: the last slot repeats 7 outputs
                 {1, 11, 10, 7, 3, 1, 0, 1, 1, 3},    // one slot per row, 9 slots: the last pairs with itself
+                {5, 9, 16, 4, 3, 1, 1, 1, 1, 2},     // K = 45: weight gradient by fives of windows that are not a kernel row
                 {1, 10, 10, 130, 3, 1, 0, 1, 1, 2},  // 130 channels: panels past MC, a partial last panel
                 {4, 10, 18, 6, 3, 1, 0, 1, 2, 2},    // grouped, 16-wide rows
                 {16, 28, 28, 6, 3, 1, 1, 1, 1, 2},   // 28-wide rows (3.5 slots), K = 144; its input gradient too
