@@ -27,8 +27,9 @@ import java.util.Arrays;
  *
  * <p>By shape, the driver also skips im2col: stride-1 layers (and strided ones with K of 64 or more, over the
  * image split into the stride's phases) read shifted windows of the padded image ({@link ShiftPlan}), and 3×3
- * stride-1 layers with at least 32 channels in and out use Winograd's F(2×2, 3×3) ({@link Winograd}) for all
- * three products.
+ * stride-1 layers use Winograd's F(2×2, 3×3) ({@link Winograd}) for the products whose depth is large enough: the
+ * forward and input gradient from 32 channels in (and 16 out), the weight gradient, whose depth runs over the
+ * tiles, from 16 channels in and out.
  *
  * <p>Parallelism: the batch is cut into parts ({@link Parallel#forParts}) that the threads claim as they go, each
  * thread with its own buffers; the weight gradient is summed per part and the partial sums added in part order, so
@@ -51,6 +52,7 @@ public final class Convolution {
     private ShiftPlan gradPlan;  // the input gradient as a stride-1 convolution of dy, or null
     private Winograd winograd;      // the 3×3 stride-1 forward by F(2×2, 3×3), or null
     private Winograd gradWinograd;  // the same for the input gradient, or null
+    private Winograd weightWinograd; // the weight gradient by F(2×2, 3×3), or null
     private float[][] packedU = new float[0][];
     private boolean plansReady;
 
@@ -373,7 +375,8 @@ public final class Convolution {
         // for K >= 64, as dot products with lane-wise partial sums below). Measured 1.2-1.8x the packed
         // accumulation on 3x3 layers with 16-128 channels and 1.0-1.5x the dot products on one-channel layers.
         boolean shifted = driver != null && plans().plan != null;
-        boolean viaWinograd = driver != null && plans().winograd != null;
+        Winograd winograd = driver == null ? null : plans().weightWinograd;
+        boolean viaWinograd = winograd != null;
         Parallel.forParts(batch, (n0, n1, part, worker) -> {
             if (first != null) first.run(n0, n1);
             float[] acc = part == 0 ? dw : partial(part, dwSize);
@@ -494,6 +497,8 @@ public final class Convolution {
                 winograd = winogradPays(g, mg) ? new Winograd(g, mg, driver.mr(), driver.nr(), driver.kc()) : null;
                 gradWinograd = gg != null && winogradPays(gg, g.channels())
                         ? new Winograd(gg, g.channels(), driver.mr(), driver.nr(), driver.kc()) : null;
+                weightWinograd = winograd != null ? winograd
+                        : winogradWeightGradientPays(g, mg) ? new Winograd(g, mg, driver.mr(), driver.nr(), driver.kc()) : null;
             }
             plansReady = true;
         }
@@ -501,14 +506,27 @@ public final class Convolution {
     }
 
     /**
-     * Where Winograd's F(2×2, 3×3) is used: 3×3 stride-1 layers with at least 32 input and output channels. Below
-     * that the transforms (additions per tile and channel) cost about what the saved multiplications would. Measured
+     * Where the forward (or input gradient) uses Winograd's F(2×2, 3×3): 3×3 stride-1 layers with at least 32 input
+     * and 16 output channels. With fewer input channels its 16 products have a depth of 16, run at about 40 GFLOP/s,
+     * and the transforms (additions per tile and channel) cost about what the saved multiplications would. Measured
      * at 1 thread, batch 100, against the shifted GEMM (alternated runs): 64→64 on 7×7 images forward 6.8 → 4.7 ms,
-     * 32→64 on 7×7 3.7 → 2.9 ms, 32→32 on 14×14 with padding 2 8.0 → 5.4 ms (with padding 1 6.6 → 6.2), but 16→16 on
-     * 28×28 slower (6.2 → 7.4 ms); (64,64,32,32)→64 forward 77 → 39 ms for batch 64.
+     * 32→64 on 7×7 3.7 → 2.9 ms, 32→32 on 14×14 with padding 2 8.0 → 5.4 ms (with padding 1 6.6 → 6.2), 32→16 on
+     * 14×14 (the input gradient of DeepConvNet's 16→32 layer) 3.42–3.50 → 3.23–3.28 ms, but 16→16 on 28×28 slower
+     * (6.2 → 7.4 ms) and 16→32 on 14×14 equal (2.93–2.96 ms); (64,64,32,32)→64 forward 77 → 39 ms for batch 64.
      */
     static boolean winogradPays(ConvGeometry geometry, int outChannels) {
-        return WINOGRAD && Winograd.applies(geometry) && geometry.channels() >= 32 && outChannels >= 32;
+        return WINOGRAD && Winograd.applies(geometry) && geometry.channels() >= 32 && outChannels >= 16;
+    }
+
+    /**
+     * Where the weight gradient uses Winograd's F(2×2, 3×3): 3×3 stride-1 layers with at least 16 channels in and
+     * out. Its 16 products are (out × tiles)·(tiles × in), deep whatever the channel counts. Measured at 1 thread,
+     * batch 100, against the shifted weight gradient (alternated runs, minima): 16→32 on 14×14 2.90 → 2.34–2.46 ms,
+     * 16→16 on 28×28 5.62–5.67 → 5.37–5.62 ms, 16→32 on 28×28 11.1–11.3 → 9.5–10.2 ms, 16→64 on 7×7 1.8 → 1.35–1.54
+     * ms; at 2 threads 16→32 on 14×14 1.57 → 1.30–1.33 ms, 16→16 on 28×28 2.96–3.01 → 2.77–2.85 ms.
+     */
+    static boolean winogradWeightGradientPays(ConvGeometry geometry, int outChannels) {
+        return WINOGRAD && Winograd.applies(geometry) && geometry.channels() >= 16 && outChannels >= 16;
     }
 
     /** Packs group gi's weights (at w[wOff], out × in × 3 × 3) transformed for {@code plan}. */

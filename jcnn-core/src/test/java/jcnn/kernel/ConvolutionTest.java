@@ -53,6 +53,8 @@ class ConvolutionTest {
                 // Winograd F(2x2, 3x3) (see winogradCasesUseWinograd)
                 {64, 9, 11, 40, 3, 1, 1, 1, 1, 2},   // odd outputs (tiles over the edges), forward and input gradient
                 {128, 7, 6, 96, 3, 1, 0, 1, 2, 3},   // grouped (64 in, 48 out per group); input gradient with padding 2
+                {16, 9, 11, 20, 3, 1, 1, 1, 1, 3},   // 16 channels: only the weight gradient, odd outputs
+                {16, 7, 10, 32, 3, 1, 1, 1, 1, 3},   // the weight gradient and the input gradient (32 in, 16 out)
         };
         for (int[] a : c) out.add(Arguments.of((Object) a));
         return out.stream();
@@ -100,9 +102,17 @@ class ConvolutionTest {
         Tensors.assertClose(db, db2, wtol, wtol, "bias gradient (plain)");
     }
 
-    /** The two Winograd cases above do take that path, forward and input gradient (or they would test nothing new). */
+    /** The Winograd cases above do take that path where they should (or they would test nothing new). */
     @Test
     void winogradCasesUseWinograd() {
+        ConvGeometry c16 = ConvGeometry.of(16, 9, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        ConvGeometry d16 = ConvGeometry.of(16, 7, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        org.junit.jupiter.api.Assertions.assertFalse(Convolution.winogradPays(c16, 20));
+        org.junit.jupiter.api.Assertions.assertFalse(Convolution.winogradPays(ShiftPlan.inputGradient(c16, 20), 16));
+        org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradWeightGradientPays(c16, 20));
+        org.junit.jupiter.api.Assertions.assertFalse(Convolution.winogradPays(d16, 32));
+        org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(ShiftPlan.inputGradient(d16, 32), 16));
+        org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradWeightGradientPays(d16, 32));
         ConvGeometry a = ConvGeometry.of(64, 9, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
         ConvGeometry b = ConvGeometry.of(64, 7, 6, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1);
         org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(a, 40));
