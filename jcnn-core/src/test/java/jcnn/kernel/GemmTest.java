@@ -33,6 +33,9 @@ class GemmTest {
         out.add(Arguments.of(30, 25, 576, false, true));
         out.add(Arguments.of(64, 1024, 576, false, false));
         out.add(Arguments.of(4, 4100, 3, false, false));
+        // A·Bᵀ by dot products over k in chunks (m + n = 55: chunks of 2376), with a last partial chunk and a tail
+        out.add(Arguments.of(30, 25, 5003, false, true));
+        out.add(Arguments.of(13, 1, 20001, false, true));
         return out.stream();
     }
 
