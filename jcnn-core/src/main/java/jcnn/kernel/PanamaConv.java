@@ -96,6 +96,22 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
+    public void winograd4Interleave(Winograd4x4 plan, float[] x, int xOff, int xStride, int count, float[] xi, int at) {
+        PanamaWinograd4x4.interleave(plan, x, xOff, xStride, count, xi, at);
+    }
+
+    @Override
+    public void winograd4Input(Winograd4x4 plan, float[] xi, int u0, int units, int width, float[] v) {
+        PanamaWinograd4x4.input(plan, xi, u0, units, width, v);
+    }
+
+    @Override
+    public void winograd4Output(Winograd4x4 plan, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
+                                float[] y, int yOff, int yStride, int count, boolean relu) {
+        PanamaWinograd4x4.output(plan, prod, u0, units, width, bias, biasOff, y, yOff, yStride, count, relu);
+    }
+
+    @Override
     public void winogradChannelsLast(Winograd plan, float[] x, int xOff, float[] dy, int dyOff, float[] xLast, float[] dyLast) {
         PanamaWinograd.channelsLast(plan, x, xOff, dy, dyOff, xLast, dyLast);
     }

@@ -59,13 +59,13 @@ final class PanamaTranspose {
     }
 
     /** Lanes i/2 and L/2 + i/2; 2·(i/4) + i%2 and L/2 + that; and the halves swapped (meant for 8 lanes). */
-    private static final VectorShuffle<Float> DUP_LO = VectorShuffle.fromOp(S, i -> i / 2);
-    private static final VectorShuffle<Float> DUP_HI = VectorShuffle.fromOp(S, i -> L / 2 + i / 2);
-    private static final VectorShuffle<Float> PAIR_LO = VectorShuffle.fromOp(S, i -> 2 * (i / 4) + i % 2);
-    private static final VectorShuffle<Float> PAIR_HI = VectorShuffle.fromOp(S, i -> L / 2 + 2 * (i / 4) + i % 2);
+    static final VectorShuffle<Float> DUP_LO = VectorShuffle.fromOp(S, i -> i / 2);
+    static final VectorShuffle<Float> DUP_HI = VectorShuffle.fromOp(S, i -> L / 2 + i / 2);
+    static final VectorShuffle<Float> PAIR_LO = VectorShuffle.fromOp(S, i -> 2 * (i / 4) + i % 2);
+    static final VectorShuffle<Float> PAIR_HI = VectorShuffle.fromOp(S, i -> L / 2 + 2 * (i / 4) + i % 2);
     private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(S, i -> (i + L / 2) % L);
-    private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAA_AAAA_AAAA_AAAAL);
-    private static final VectorMask<Float> ODD_PAIRS = VectorMask.fromLong(S, 0xCCCC_CCCC_CCCC_CCCCL);
+    static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAA_AAAA_AAAA_AAAAL);
+    static final VectorMask<Float> ODD_PAIRS = VectorMask.fromLong(S, 0xCCCC_CCCC_CCCC_CCCCL);
     private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, ((1L << L) - 1) & -(1L << (L / 2)));
 
     /**

@@ -55,6 +55,11 @@ class ConvolutionTest {
                 {128, 7, 6, 96, 3, 1, 0, 1, 2, 3},   // grouped (64 in, 48 out per group); input gradient with padding 2
                 {16, 9, 11, 20, 3, 1, 1, 1, 1, 3},   // 16 channels: only the weight gradient, odd outputs
                 {16, 7, 10, 32, 3, 1, 1, 1, 1, 3},   // the weight gradient and the input gradient (32 in, 16 out)
+                // Winograd F(4x4, 3x3): batches of whole 8-image groups (see winogradCasesUseWinograd)
+                {64, 9, 11, 40, 3, 1, 1, 1, 1, 20},  // odd outputs (tiles over the edges), a partial last group
+                {128, 7, 6, 96, 3, 1, 0, 1, 2, 8},   // grouped; outputs 5x4; input gradient with padding 2
+                {16, 14, 14, 16, 3, 1, 1, 1, 1, 16}, // 16 channels: forward and input gradient, two groups
+                {16, 5, 5, 300, 3, 1, 1, 1, 1, 8},   // the input gradient 300 -> 16: two depth blocks
         };
         for (int[] a : c) out.add(Arguments.of((Object) a));
         return out.stream();
@@ -115,6 +120,10 @@ class ConvolutionTest {
         org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradWeightGradientPays(d16, 32));
         ConvGeometry a = ConvGeometry.of(64, 9, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
         ConvGeometry b = ConvGeometry.of(64, 7, 6, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1);
+        org.junit.jupiter.api.Assertions.assertTrue(Convolution.winograd4Pays(c16, 16) || !PanamaWinograd4x4.AVAILABLE);
+        org.junit.jupiter.api.Assertions.assertTrue(Convolution.winograd4Pays(ShiftPlan.inputGradient(c16, 300), 16) || !PanamaWinograd4x4.AVAILABLE);
+        org.junit.jupiter.api.Assertions.assertFalse(Convolution.winograd4Pays(ConvGeometry.of(8, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 16));
+        org.junit.jupiter.api.Assertions.assertFalse(Convolution.winograd4Pays(ConvGeometry.of(32, 9, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 16));
         org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(a, 40));
         org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(ShiftPlan.inputGradient(a, 40), 64));
         org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(b, 48));

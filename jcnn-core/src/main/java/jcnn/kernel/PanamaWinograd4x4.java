@@ -1,0 +1,173 @@
+package jcnn.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Winograd4x4}'s copies and transforms with the Vector API: eight images at a time, one per lane of a 256-bit
+ * vector. The arithmetic is the scalar reference's, operation for operation (the same fused multiply-adds in the
+ * same order), so the results are the same bit for bit.
+ */
+final class PanamaWinograd4x4 {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> QUAD = FloatVector.SPECIES_128;
+    private static final int L = Winograd4x4.LANES;
+
+    /** Whether this class can run here: the register transposes it borrows are written for 8-lane vectors. */
+    static final boolean AVAILABLE = PanamaTranspose.EIGHT_LANES && S.length() == L;
+
+    private PanamaWinograd4x4() {}
+
+    /**
+     * {@link Winograd4x4#interleave}: blocks of 8 images × 8 consecutive positions of a channel transposed in
+     * registers, each position's 8 images stored with one vector store; the positions past the last block gathered
+     * (8 loads, one store). A partial group (the batch's last) is copied by the scalar reference.
+     */
+    static void interleave(Winograd4x4 w, float[] x, int xOff, int xStride, int count, float[] xi, int at) {
+        if (count < L) {
+            w.interleave(x, xOff, xStride, count, xi, at);
+            return;
+        }
+        int plane = w.g.height() * w.g.width(), blocked = plane / L * L, channelStep = w.hp * w.wp * L;
+        int[] steps = STEPS.get();
+        if (steps[1] != xStride) for (int e = 0; e < L; e++) steps[e] = e * xStride;
+        for (int c = 0; c < w.channels; c++) {
+            int from = xOff + c * plane, base = at + c * channelStep, p = 0;
+            for (; p < blocked; p += L) PanamaTranspose.block(x, from + p, xStride, xi, w.positions, p, base);
+            for (; p < plane; p++) FloatVector.fromArray(S, x, from + p, steps, 0).intoArray(xi, base + w.positions[p]);
+        }
+    }
+
+    /** Per thread: 0, xStride, 2·xStride, ... (the gather of one position across a group's images). */
+    private static final ThreadLocal<int[]> STEPS = ThreadLocal.withInitial(() -> new int[L]);
+
+    /**
+     * {@link Winograd4x4#inputTransform}: per unit and channel, Bᵀ·d down the patch's six columns (six loads each, the
+     * results parked in a 36-vector scratch), then ·B along its six rows, each point's vector stored into half a B
+     * panel.
+     */
+    static void input(Winograd4x4 w, float[] xi, int u0, int units, int width, float[] v) {
+        final int channels = w.channels, kc = w.kc, nr = w.nr, tiles = w.tiles, tilesW = w.tilesW;
+        final int vp = Winograd.pointStride(channels, width), row = w.wp * L, channelStep = w.hp * w.wp * L;
+        float[] t = SCRATCH.get();
+        for (int u = u0; u < u0 + units; u++) {
+            int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
+            int base = group * w.groupSize() + (4 * ty * w.wp + 4 * tx) * L, col = (u - u0) * L;
+            for (int c = 0; c < channels; c++, base += channelStep) {
+                int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
+                int o = pc * width + col / nr * depth * nr + (c - pc) * nr + col % nr;
+                for (int j = 0; j < 6; j++) {
+                    int at = base + j * L;
+                    inputColumn(load(xi, at), load(xi, at + row), load(xi, at + 2 * row), load(xi, at + 3 * row),
+                            load(xi, at + 4 * row), load(xi, at + 5 * row), t, j * L, 6 * L);
+                }
+                for (int i = 0; i < 6; i++) {
+                    int at = 6 * i * L;
+                    inputColumn(load(t, at), load(t, at + L), load(t, at + 2 * L), load(t, at + 3 * L), load(t, at + 4 * L),
+                            load(t, at + 5 * L), v, o + 6 * i * vp, vp);
+                }
+            }
+        }
+    }
+
+    /** {@link Winograd4x4#inputColumn} on vectors: out[o + k·step] = row k of Bᵀ·(d0 .. d5). */
+    private static void inputColumn(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, FloatVector d4,
+                                    FloatVector d5, float[] out, int o, int step) {
+        FloatVector s12 = d1.add(d2), s34 = d3.add(d4), m12 = d1.sub(d2), m43 = d4.sub(d3), m31 = d3.sub(d1), m42 = d4.sub(d2);
+        d0.fma(FOUR, d2.fma(MINUS_FIVE, d4)).intoArray(out, o);
+        s12.fma(MINUS_FOUR, s34).intoArray(out, o + step);
+        m12.fma(FOUR, m43).intoArray(out, o + 2 * step);
+        m31.fma(TWO, m42).intoArray(out, o + 3 * step);
+        m31.fma(MINUS_TWO, m42).intoArray(out, o + 4 * step);
+        d1.fma(FOUR, d3.fma(MINUS_FIVE, d5)).intoArray(out, o + 5 * step);
+    }
+
+    /**
+     * {@link Winograd4x4#outputTransform}: per unit and output channel, Aᵀ·P down the six columns of the 36 points,
+     * then ·A along each of the tile's rows that lie inside the output, + bias, ReLU. A row's four vectors (lane e =
+     * image e) are interleaved in registers ({@link PanamaTranspose#interleave4}'s two rounds) into four vectors
+     * holding two images' four outputs each, which go through a scratch array to one 128-bit store per image (both
+     * measured slower: storing the halves with masked stores, and extracting them with reinterpretShape).
+     */
+    static void output(Winograd4x4 w, float[] prod, int u0, int units, int width, float[] bias, int biasOff, float[] y,
+                       int yOff, int yStride, int count, boolean relu) {
+        final int outChannels = w.outChannels, tiles = w.tiles, tilesW = w.tilesW, outH = w.g.outH(), outW = w.g.outW();
+        final int pp = Winograd.pointStride(outChannels, width), plane = outH * outW;
+        float[] s = SCRATCH.get(), out = OUT.get();
+        FloatVector zero = FloatVector.zero(S);
+        for (int u = u0; u < u0 + units; u++) {
+            int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
+            int images = Math.min(L, count - group * L), rows = Math.min(4, outH - 4 * ty), cols = Math.min(4, outW - 4 * tx);
+            int first = yOff + group * L * yStride + 4 * ty * outW + 4 * tx;
+            for (int m = 0; m < outChannels; m++) {
+                int q = m * width + (u - u0) * L;
+                for (int j = 0; j < 6; j++) {
+                    int at = q + j * pp;
+                    outputColumn(load(prod, at), load(prod, at + 6 * pp), load(prod, at + 12 * pp), load(prod, at + 18 * pp),
+                            load(prod, at + 24 * pp), load(prod, at + 30 * pp), s, j * L, 6 * L);
+                }
+                FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + m]);
+                for (int i = 0; i < rows; i++) {
+                    int at = 6 * i * L;
+                    FloatVector p0 = load(s, at), p1 = load(s, at + L), p2 = load(s, at + 2 * L);
+                    FloatVector p3 = load(s, at + 3 * L), p4 = load(s, at + 4 * L), p5 = load(s, at + 5 * L);
+                    FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
+                    FloatVector y0 = p0.add(s12).add(s34).add(b), y1 = m34.fma(TWO, m12).add(b);
+                    FloatVector y2 = s34.fma(FOUR, s12).add(b), y3 = m34.fma(EIGHT, m12).add(p5).add(b);
+                    if (relu) {
+                        y0 = y0.max(zero);
+                        y1 = y1.max(zero);
+                        y2 = y2.max(zero);
+                        y3 = y3.max(zero);
+                    }
+                    // t0 = (y0[0], y1[0], y0[1], y1[1], ...), then q0 = image 0's four outputs and image 1's, q1 images 2, 3 ...
+                    FloatVector t0 = y0.rearrange(PanamaTranspose.DUP_LO).blend(y1.rearrange(PanamaTranspose.DUP_LO), PanamaTranspose.ODD_LANES);
+                    FloatVector t1 = y0.rearrange(PanamaTranspose.DUP_HI).blend(y1.rearrange(PanamaTranspose.DUP_HI), PanamaTranspose.ODD_LANES);
+                    FloatVector t2 = y2.rearrange(PanamaTranspose.DUP_LO).blend(y3.rearrange(PanamaTranspose.DUP_LO), PanamaTranspose.ODD_LANES);
+                    FloatVector t3 = y2.rearrange(PanamaTranspose.DUP_HI).blend(y3.rearrange(PanamaTranspose.DUP_HI), PanamaTranspose.ODD_LANES);
+                    FloatVector q0 = t0.rearrange(PanamaTranspose.PAIR_LO).blend(t2.rearrange(PanamaTranspose.PAIR_LO), PanamaTranspose.ODD_PAIRS);
+                    FloatVector q1 = t0.rearrange(PanamaTranspose.PAIR_HI).blend(t2.rearrange(PanamaTranspose.PAIR_HI), PanamaTranspose.ODD_PAIRS);
+                    FloatVector q2 = t1.rearrange(PanamaTranspose.PAIR_LO).blend(t3.rearrange(PanamaTranspose.PAIR_LO), PanamaTranspose.ODD_PAIRS);
+                    FloatVector q3 = t1.rearrange(PanamaTranspose.PAIR_HI).blend(t3.rearrange(PanamaTranspose.PAIR_HI), PanamaTranspose.ODD_PAIRS);
+                    int o = first + m * plane + i * outW;
+                    q0.intoArray(out, 0);
+                    q1.intoArray(out, L);
+                    q2.intoArray(out, 2 * L);
+                    q3.intoArray(out, 3 * L);
+                    if (cols == 4) {
+                        for (int e = 0; e < images; e++) FloatVector.fromArray(QUAD, out, 4 * e).intoArray(y, o + e * yStride);
+                    } else {
+                        // a tile over the right edge
+                        for (int e = 0; e < images; e++)
+                            for (int k = 0; k < cols; k++) y[o + e * yStride + k] = out[4 * e + k];
+                    }
+                }
+            }
+        }
+    }
+
+
+    /** {@link Winograd4x4#outputColumn} on vectors: out[o + k·step] = row k of Aᵀ·(p0 .. p5). */
+    private static void outputColumn(FloatVector p0, FloatVector p1, FloatVector p2, FloatVector p3, FloatVector p4,
+                                     FloatVector p5, float[] out, int o, int step) {
+        FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
+        p0.add(s12).add(s34).intoArray(out, o);
+        m34.fma(TWO, m12).intoArray(out, o + step);
+        s34.fma(FOUR, s12).intoArray(out, o + 2 * step);
+        m34.fma(EIGHT, m12).add(p5).intoArray(out, o + 3 * step);
+    }
+
+    /** The transforms' factors, as vectors (FloatVector.fma takes no scalar factor with a vector addend). */
+    private static final FloatVector FOUR = FloatVector.broadcast(S, 4f), MINUS_FOUR = FloatVector.broadcast(S, -4f);
+    private static final FloatVector MINUS_FIVE = FloatVector.broadcast(S, -5f), TWO = FloatVector.broadcast(S, 2f);
+    private static final FloatVector MINUS_TWO = FloatVector.broadcast(S, -2f), EIGHT = FloatVector.broadcast(S, 8f);
+
+    /** Per thread: 36 vectors between the two passes of a transform. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[36 * L]);
+    /** Per thread: one tile row's outputs of eight images, four per image. */
+    private static final ThreadLocal<float[]> OUT = ThreadLocal.withInitial(() -> new float[4 * L]);
+
+    private static FloatVector load(float[] a, int i) {
+        return FloatVector.fromArray(S, a, i);
+    }
+}

@@ -1,0 +1,321 @@
+package jcnn.kernel;
+
+/**
+ * 3×3 convolution with stride 1 by Winograd's F(4×4, 3×3) (Lavin and Gray, 2015): every 4×4 block of outputs
+ * ("tile") is computed from the 6×6 input patch under it with 36 multiplications per channel pair instead of 144 —
+ * 2.25 per output, against 4 for {@link Winograd}'s F(2×2, 3×3) and 9 for the direct sum.
+ *
+ * <p>The algebra is F(2×2, 3×3)'s with bigger matrices, built on the interpolation points 0, 1, -1, 2, -2 and ∞:
+ * <pre>
+ *   Y = Aᵀ·[(G·g·Gᵀ) ⊙ (Bᵀ·d·B)]·A
+ *
+ *        | 4  0 -5  0  1  0 |          |  1/4    0     0  |
+ *        | 0 -4 -4  1  1  0 |          | -1/6  -1/6  -1/6 |          | 1  1  1  1  1  0 |
+ *   Bᵀ = | 0  4 -4 -1  1  0 |      G = | -1/6   1/6  -1/6 |     Aᵀ = | 0  1 -1  2 -2  0 |
+ *        | 0 -2 -1  2  1  0 |          | 1/24  1/12   1/6 |          | 0  1  1  4  4  0 |
+ *        | 0  2 -1 -2  1  0 |          | 1/24 -1/12   1/6 |          | 0  1 -1  8 -8  1 |
+ *        | 0  4  0 -5  0  1 |          |   0     0     1  |
+ * </pre>
+ * Summed over input channels, each of the 36 points ξ of U ⊙ V is one matrix product (out channels × in channels
+ * times in channels × tiles). The price of the bigger tile is accuracy: the transforms multiply by up to 8 and
+ * divide by 24, so results differ from the direct sum by about ten times the rounding of F(2×2, 3×3) (a few
+ * units in the sixth significant digit of the largest terms; the tests bound it).
+ *
+ * <p>Layout: lanes are images. The transforms work on eight images at once, one per vector lane, so that every
+ * vector load reads the same patch element of eight images — contiguous floats in an image-interleaved copy of
+ * the input, whatever the image size (F(2×2, 3×3) puts consecutive tiles of one row in the lanes instead, and has
+ * to stitch together the groups that run across rows). A "unit" is one tile position of a group of eight
+ * images; its eight columns are consecutive in V and in the products:
+ * <pre>
+ *   xi   image-interleaved, zero-padded copy: lane e of channel c, padded row r, column q at ((c·hp + r)·wp + q)·8 + e
+ *   V[ξ] (C × columns)  the transformed patches, written straight into the GEMM's B panels; column 8·unit + lane
+ *   P[ξ] (M × columns)  = U[ξ]·V[ξ]  (36 products through the packed micro-kernel)
+ *   y                   = Aᵀ·P·A per unit and output channel, + bias, ReLU, stored back to each image's NCHW planes
+ * </pre>
+ * Units are processed in blocks sized so that a block's V and P stay in the L2 cache between the transform that
+ * writes them and the product or transform that reads them.
+ */
+final class Winograd4x4 {
+    /** Images per group: the lanes of one 256-bit vector of floats. */
+    static final int LANES = 8;
+    /** Points of one tile's transformed patch. */
+    static final int POINTS = 36;
+
+    final ConvGeometry g;
+    final int channels;      // C (per group)
+    final int outChannels;   // M (per group)
+    final int tilesH, tilesW, tiles;
+    final int hp, wp;        // the padded plane every tile reads from: rows 4·ty .. 4·ty + 5, columns 4·tx .. 4·tx + 5
+    final int mr, nr, kc, mPad;
+    final int blockUnits;    // units per block, even (whole B panels of 16 columns)
+    final int groups;        // image groups one forward call takes together (small images: several)
+    /** Where position p of an image's plane goes in the interleaved copy: ((padTop + p / W)·wp + padLeft + p % W)·8. */
+    final int[] positions;
+
+    /** Whether {@code g} is a convolution this class computes: kernel 3×3, stride 1, no dilation. */
+    static boolean applies(ConvGeometry g) {
+        return Winograd.applies(g);
+    }
+
+    /**
+     * @param g           geometry of one group (C = g.channels())
+     * @param outChannels M, output channels of one group
+     * @param mr          row tile of the GEMM's packed A panels
+     * @param nr          column tile of its packed B panels (a multiple of 8)
+     * @param kc          depth of its packed blocks
+     */
+    Winograd4x4(ConvGeometry g, int outChannels, int mr, int nr, int kc) {
+        if (!applies(g)) throw new IllegalArgumentException("Winograd F(4x4,3x3) needs a 3x3 kernel, stride 1, no dilation: " + g);
+        if (nr % LANES != 0) throw new IllegalArgumentException("B panels of " + nr + " columns: not whole groups of " + LANES + " images");
+        this.g = g;
+        this.channels = g.channels();
+        this.outChannels = outChannels;
+        this.tilesH = (g.outH() + 3) / 4;
+        this.tilesW = (g.outW() + 3) / 4;
+        this.tiles = tilesH * tilesW;
+        this.hp = 4 * tilesH + 2;
+        this.wp = 4 * tilesW + 2;
+        this.mr = mr;
+        this.nr = nr;
+        this.kc = kc;
+        this.mPad = roundUp(outChannels, mr);
+        // V and P of one block: 36·(C + M)·8 floats per unit, kept near 768 KiB (as Winograd's blocks)
+        int fit = BLOCK_FLOATS / (POINTS * LANES * (channels + outChannels));
+        int unitsPerPanel = nr / LANES;
+        this.blockUnits = Math.max(unitsPerPanel, fit / unitsPerPanel * unitsPerPanel);
+        this.groups = Math.max(1, Math.min(blockUnits / tiles, 4));
+        this.positions = new int[g.height() * g.width()];
+        for (int r = 0, p = 0; r < g.height(); r++)
+            for (int q = 0; q < g.width(); q++, p++) positions[p] = ((g.padTop() + r) * wp + g.padLeft() + q) * LANES;
+    }
+
+    /**
+     * Whether a batch fills its 8-image groups well enough for this class: the lanes of a partial last group are
+     * transformed and multiplied like the others, so a batch of 1 would do 8 images' work. At most a quarter wasted.
+     */
+    static boolean fillsGroups(int batch) {
+        int padded = roundUp(batch, LANES);
+        return batch > 0 && 4 * (padded - batch) <= batch;
+    }
+
+    /** Floats of V and P of one block, together. */
+    static final int BLOCK_FLOATS = Integer.getInteger("jcnn.winograd4.block", 16 * 12288);
+
+    /** Floats of one group's interleaved copy (its borders stay zero, so a buffer serves only this plan). */
+    int groupSize() {
+        return channels * hp * wp * LANES;
+    }
+
+    /** Floats of the interleaved copies of {@link #groups} groups: the forward's buffer. */
+    int interleavedBufferSize() {
+        return groups * groupSize();
+    }
+
+    /** Images one forward call takes at most. */
+    int images() {
+        return groups * LANES;
+    }
+
+    int weightStride() {
+        return mPad * channels + 16;
+    }
+
+    int packedWeightSize() {
+        return POINTS * weightStride();
+    }
+
+    int transformedSize() {
+        return POINTS * Winograd.pointStride(channels, roundUp(blockUnits * LANES, nr));
+    }
+
+    int productSize() {
+        return POINTS * Winograd.pointStride(outChannels, roundUp(blockUnits * LANES, nr));
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Weights: U = G·g·Gᵀ
+    // ---------------------------------------------------------------------------------------------------
+
+    /** G's rows, in double: U is computed once per call, so it may as well be computed accurately. */
+    private static final double[][] G = {
+            {1 / 4.0, 0, 0},
+            {-1 / 6.0, -1 / 6.0, -1 / 6.0},
+            {-1 / 6.0, 1 / 6.0, -1 / 6.0},
+            {1 / 24.0, 1 / 12.0, 1 / 6.0},
+            {1 / 24.0, -1 / 12.0, 1 / 6.0},
+            {0, 0, 1}};
+
+    /**
+     * U[ξ] for every output channel m and input channel c of w (M × C × 3 × 3 at wOff, PyTorch's order), packed as
+     * {@link Winograd#packWeights} packs its 16: point ξ's matrix (M × C) at ξ·{@link #weightStride}, in depth blocks
+     * of kc channels, each in panels of mr rows (k-major, rows past M zero).
+     */
+    void packWeights(float[] w, int wOff, float[] dst) {
+        java.util.Arrays.fill(dst, 0, packedWeightSize(), 0f);
+        double[] gk = new double[18];
+        for (int m = 0; m < outChannels; m++) {
+            for (int c = 0; c < channels; c++) {
+                int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
+                int at = pc * mPad + (m / mr) * mr * depth + (c - pc) * mr + m % mr;
+                int o = wOff + (m * channels + c) * 9;
+                // G·k (6 × 3), then (G·k)·Gᵀ (6 × 6)
+                for (int i = 0; i < 6; i++)
+                    for (int j = 0; j < 3; j++) gk[3 * i + j] = G[i][0] * w[o + j] + G[i][1] * w[o + 3 + j] + G[i][2] * w[o + 6 + j];
+                for (int i = 0; i < 6; i++)
+                    for (int j = 0; j < 6; j++) {
+                        double u = G[j][0] * gk[3 * i] + G[j][1] * gk[3 * i + 1] + G[j][2] * gk[3 * i + 2];
+                        dst[at + (6 * i + j) * weightStride()] = (float) u;
+                    }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // One call: up to `groups` groups of eight images
+    // ---------------------------------------------------------------------------------------------------
+
+    /**
+     * y (M × outH × outW at yOff + i·yStride) = the convolution of image i (C × H × W at xOff + i·xStride), for i in
+     * [0, count) with count at most {@link #images}, with the weights packed by {@link #packWeights} [+ bias[biasOff
+     * + m]], with {@code relu} max(·, 0). Each output depends on its own image and tile only, so how images are
+     * grouped does not change a bit of the result. Buffers: {@code xi} of {@link #interleavedBufferSize} floats
+     * serving only this plan, {@code v} and {@code prod} of {@link #transformedSize} and {@link #productSize}.
+     */
+    void forward(ConvDriver driver, float[] x, int xOff, int xStride, int count, float[] u, float[] bias, int biasOff,
+                 float[] y, int yOff, int yStride, boolean relu, float[] xi, float[] v, float[] prod) {
+        int groupsHere = (count + LANES - 1) / LANES;
+        for (int gr = 0; gr < groupsHere; gr++) {
+            driver.winograd4Interleave(this, x, xOff + gr * LANES * xStride, xStride, Math.min(LANES, count - gr * LANES),
+                    xi, gr * groupSize());
+        }
+        int uPoint = weightStride(), total = groupsHere * tiles;
+        for (int u0 = 0; u0 < total; u0 += blockUnits) {
+            int units = Math.min(blockUnits, total - u0), cols = units * LANES, width = roundUp(cols, nr);
+            int vPoint = Winograd.pointStride(channels, width), pPoint = Winograd.pointStride(outChannels, width);
+            driver.winograd4Input(this, xi, u0, units, width, v);
+            for (int point = 0; point < POINTS; point++) {
+                for (int pc = 0; pc < channels; pc += kc) {
+                    int depth = Math.min(kc, channels - pc);
+                    driver.multiplyPacked(u, point * uPoint + pc * mPad, outChannels, depth, v, point * vPoint + pc * width,
+                            cols, pc == 0 ? 0f : 1f, prod, point * pPoint, width);
+                }
+            }
+            driver.winograd4Output(this, prod, u0, units, width, bias, biasOff, y, yOff, yStride, count, relu);
+        }
+    }
+
+    /**
+     * The scalar reference of {@link ConvDriver#winograd4Interleave}: images [0, count) (count ≤ 8, image e at xOff +
+     * e·xStride) copied into lanes [0, count) of the group at {@code at} of xi, inside its zero border; the lanes past
+     * count are set to zero.
+     */
+    void interleave(float[] x, int xOff, int xStride, int count, float[] xi, int at) {
+        int plane = g.height() * g.width();
+        for (int c = 0; c < channels; c++) {
+            int base = at + c * hp * wp * LANES;
+            for (int p = 0; p < plane; p++) {
+                int d = base + positions[p];
+                for (int e = 0; e < LANES; e++) xi[d + e] = e < count ? x[xOff + e * xStride + c * plane + p] : 0f;
+            }
+        }
+    }
+
+    /**
+     * Bᵀ applied down one column of six values, written with fused multiply-adds so that the vector transform
+     * (which does the same operations in the same order) gives the same floats: rows of Bᵀ as in the class comment.
+     */
+    static void inputColumn(float d0, float d1, float d2, float d3, float d4, float d5, float[] out, int o, int step) {
+        float s12 = d1 + d2, s34 = d3 + d4, m12 = d1 - d2, m43 = d4 - d3, m31 = d3 - d1, m42 = d4 - d2;
+        out[o] = Math.fma(d0, 4f, Math.fma(d2, -5f, d4));
+        out[o + step] = Math.fma(s12, -4f, s34);
+        out[o + 2 * step] = Math.fma(m12, 4f, m43);
+        out[o + 3 * step] = Math.fma(m31, 2f, m42);
+        out[o + 4 * step] = Math.fma(m31, -2f, m42);
+        out[o + 5 * step] = Math.fma(d1, 4f, Math.fma(d3, -5f, d5));
+    }
+
+    /**
+     * The scalar reference of {@link ConvDriver#winograd4Input}: V = Bᵀ·d·B for units [u0, u0 + units) and every
+     * channel, d read from the interleaved copies (unit u is tile u % tiles of group u / tiles), stored as the GEMM's
+     * B operand: point ξ's matrix (C × width) at ξ·{@link Winograd#pointStride}, in depth blocks of kc channels,
+     * each in panels of nr columns (k-major); unit u's lane e is column 8·(u - u0) + e.
+     */
+    void inputTransform(float[] xi, int u0, int units, int width, float[] v) {
+        int vPoint = Winograd.pointStride(channels, width);
+        float[] t = new float[36], vt = new float[36];
+        for (int u = u0; u < u0 + units; u++) {
+            int group = u / tiles, ty = u % tiles / tilesW, tx = u % tilesW;
+            for (int c = 0; c < channels; c++) {
+                int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
+                int base = group * groupSize() + ((c * hp + 4 * ty) * wp + 4 * tx) * LANES;
+                for (int e = 0; e < LANES; e++) {
+                    // Bᵀ·d, column by column (t[6·i + j] = row i, column j), then each row ·B
+                    for (int j = 0; j < 6; j++) {
+                        int at = base + j * LANES + e, row = wp * LANES;
+                        inputColumn(xi[at], xi[at + row], xi[at + 2 * row], xi[at + 3 * row], xi[at + 4 * row],
+                                xi[at + 5 * row], t, j, 6);
+                    }
+                    for (int i = 0; i < 6; i++) inputColumn(t[6 * i], t[6 * i + 1], t[6 * i + 2], t[6 * i + 3], t[6 * i + 4],
+                            t[6 * i + 5], vt, 6 * i, 1);
+                    int col = (u - u0) * LANES + e;
+                    int o = pc * width + col / nr * depth * nr + (c - pc) * nr + col % nr;
+                    for (int point = 0; point < POINTS; point++) v[o + point * vPoint] = vt[point];
+                }
+            }
+        }
+    }
+
+    /**
+     * Aᵀ applied down one column of six values (rows of Aᵀ as in the class comment), with fused multiply-adds in the
+     * vector transform's order.
+     */
+    static void outputColumn(float p0, float p1, float p2, float p3, float p4, float p5, float[] out, int o, int step) {
+        float s12 = p1 + p2, s34 = p3 + p4, m12 = p1 - p2, m34 = p3 - p4;
+        out[o] = p0 + s12 + s34;
+        out[o + step] = Math.fma(m34, 2f, m12);
+        out[o + 2 * step] = Math.fma(s34, 4f, s12);
+        out[o + 3 * step] = Math.fma(m34, 8f, m12) + p5;
+    }
+
+    /**
+     * The scalar reference of {@link ConvDriver#winograd4Output}: Y = Aᵀ·P·A for units [u0, u0 + units) and every
+     * output channel, plus the bias, with {@code relu} max(·, 0), stored to NCHW where the 4×4 tile lies inside the
+     * output, for the images below count (lane e of group γ is image 8·γ + e, its output at yOff + (8·γ + e)·yStride).
+     */
+    void outputTransform(float[] prod, int u0, int units, int width, float[] bias, int biasOff, float[] y, int yOff,
+                         int yStride, int count, boolean relu) {
+        int pPoint = Winograd.pointStride(outChannels, width), outH = g.outH(), outW = g.outW();
+        float[] s = new float[24], out = new float[16];
+        for (int u = u0; u < u0 + units; u++) {
+            int group = u / tiles, ty = u % tiles / tilesW, tx = u % tilesW;
+            for (int m = 0; m < outChannels; m++) {
+                float b = bias == null ? 0f : bias[biasOff + m];
+                for (int e = 0; e < LANES; e++) {
+                    int image = group * LANES + e;
+                    int q = m * width + (u - u0) * LANES + e;
+                    // Aᵀ·P, column by column (s[6·i + j] = row i of 4, column j), then each row ·A
+                    for (int j = 0; j < 6; j++) {
+                        outputColumn(prod[q + j * pPoint], prod[q + (6 + j) * pPoint], prod[q + (12 + j) * pPoint],
+                                prod[q + (18 + j) * pPoint], prod[q + (24 + j) * pPoint], prod[q + (30 + j) * pPoint], s, j, 6);
+                    }
+                    for (int i = 0; i < 4; i++) outputColumn(s[6 * i], s[6 * i + 1], s[6 * i + 2], s[6 * i + 3], s[6 * i + 4],
+                            s[6 * i + 5], out, 4 * i, 1);
+                    if (image >= count) continue;
+                    for (int i = 0; i < 4; i++) {
+                        for (int j = 0; j < 4; j++) {
+                            int oh = 4 * ty + i, ow = 4 * tx + j;
+                            if (oh >= outH || ow >= outW) continue;
+                            float val = out[4 * i + j] + b;
+                            if (relu) val = Math.max(val, 0f);
+                            y[yOff + image * yStride + (m * outH + oh) * outW + ow] = val;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+}
