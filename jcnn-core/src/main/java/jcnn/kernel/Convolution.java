@@ -570,27 +570,50 @@ public final class Convolution {
     /**
      * dst = the F(4×4, 3×3) convolution of src by {@code plan} with packedU (+ bias, ReLU), the batch cut into parts
      * of whole 8-image groups; {@code forward} picks the per-thread buffer of the forward's plan or the input
-     * gradient's.
+     * gradient's. With fewer than two groups per thread (batch 8 on two threads) the parts are slices of each group's
+     * tiles instead, and {@code then} runs once on the whole batch at the end.
      */
     private void winograd4(Winograd4x4 plan, boolean forward, float[] src, int srcImage, int srcGroup, float[] bias,
                            float[] dst, int dstImage, int dstGroup, boolean relu, int batch, ImageRange then) {
-        int lanes = Winograd4x4.LANES;
-        Parallel.forParts((batch + lanes - 1) / lanes, (g0, g1, part, worker) -> {
-            Scratch s = scratch(worker, 0, 0, 0);
-            s.transformed = grow(s.transformed, plan.transformedSize());
-            s.products = grow(s.products, plan.productSize());
-            float[] xi = forward ? (s.xi4 = exact(s.xi4, plan.interleavedBufferSize()))
-                    : (s.dyi4 = exact(s.dyi4, plan.interleavedBufferSize()));
+        int lanes = Winograd4x4.LANES, imageGroups = (batch + lanes - 1) / lanes, threads = Parallel.threads();
+        int slices = threads == 1 || imageGroups >= 2 * threads ? 1 : Math.min(plan.tiles, (2 * threads + imageGroups - 1) / imageGroups);
+        if (slices > 1) {
+            Parallel.forParts(imageGroups * slices, (i0, i1, part, worker) -> {
+                float[][] buffers = winograd4Buffers(plan, forward, worker);
+                for (int i = i0; i < i1; i++) {
+                    int n = i / slices * lanes, slice = i % slices, count = Math.min(lanes, batch - n);
+                    int from = plan.tiles * slice / slices, to = plan.tiles * (slice + 1) / slices;
+                    for (int gi = 0; gi < groups; gi++) {
+                        plan.forward(driver, src, n * srcImage + gi * srcGroup, srcImage, count, from, to, packedU[gi], bias,
+                                gi * mg, dst, n * dstImage + gi * dstGroup, dstImage, relu, buffers[0], buffers[1], buffers[2]);
+                    }
+                }
+            });
+            if (then != null) then.run(0, batch);
+            return;
+        }
+        Parallel.forParts(imageGroups, (g0, g1, part, worker) -> {
+            float[][] buffers = winograd4Buffers(plan, forward, worker);
             int n1 = Math.min(batch, g1 * lanes);
             for (int n = g0 * lanes; n < n1; n += plan.images()) {
                 int count = Math.min(plan.images(), n1 - n);
                 for (int gi = 0; gi < groups; gi++) {
                     plan.forward(driver, src, n * srcImage + gi * srcGroup, srcImage, count, packedU[gi], bias, gi * mg,
-                            dst, n * dstImage + gi * dstGroup, dstImage, relu, xi, s.transformed, s.products);
+                            dst, n * dstImage + gi * dstGroup, dstImage, relu, buffers[0], buffers[1], buffers[2]);
                 }
                 if (then != null) then.run(n, n + count);
             }
         });
+    }
+
+    /** Thread {@code worker}'s interleaved copy (the forward's or the input gradient's), V and P for {@code plan}. */
+    private float[][] winograd4Buffers(Winograd4x4 plan, boolean forward, int worker) {
+        Scratch s = scratch(worker, 0, 0, 0);
+        s.transformed = grow(s.transformed, plan.transformedSize());
+        s.products = grow(s.products, plan.productSize());
+        float[] xi = forward ? (s.xi4 = exact(s.xi4, plan.interleavedBufferSize()))
+                : (s.dyi4 = exact(s.dyi4, plan.interleavedBufferSize()));
+        return new float[][] {xi, s.transformed, s.products};
     }
 
     private void packWinograd4Weights(Winograd4x4 plan, int gi, float[] w, int wOff) {

@@ -183,14 +183,24 @@ final class Winograd4x4 {
      */
     void forward(ConvDriver driver, float[] x, int xOff, int xStride, int count, float[] u, float[] bias, int biasOff,
                  float[] y, int yOff, int yStride, boolean relu, float[] xi, float[] v, float[] prod) {
+        forward(driver, x, xOff, xStride, count, 0, (count + LANES - 1) / LANES * tiles, u, bias, biasOff, y, yOff, yStride,
+                relu, xi, v, prod);
+    }
+
+    /**
+     * The same for units [from, to) only (unit γ·tiles + t is tile t of the images' group γ): the outputs of those
+     * tiles. With fewer groups than threads, the threads share a group's tiles (each copies the whole group).
+     */
+    void forward(ConvDriver driver, float[] x, int xOff, int xStride, int count, int from, int to, float[] u, float[] bias,
+                 int biasOff, float[] y, int yOff, int yStride, boolean relu, float[] xi, float[] v, float[] prod) {
         int groupsHere = (count + LANES - 1) / LANES;
         for (int gr = 0; gr < groupsHere; gr++) {
             driver.winograd4Interleave(this, x, xOff + gr * LANES * xStride, xStride, Math.min(LANES, count - gr * LANES),
                     xi, gr * groupSize());
         }
-        int uPoint = weightStride(), total = groupsHere * tiles;
-        for (int u0 = 0; u0 < total; u0 += blockUnits) {
-            int units = Math.min(blockUnits, total - u0), cols = units * LANES, width = roundUp(cols, nr);
+        int uPoint = weightStride();
+        for (int u0 = from; u0 < to; u0 += blockUnits) {
+            int units = Math.min(blockUnits, to - u0), cols = units * LANES, width = roundUp(cols, nr);
             int vPoint = Winograd.pointStride(channels, width), pPoint = Winograd.pointStride(outChannels, width);
             driver.winograd4Input(this, xi, u0, units, width, v);
             for (int point = 0; point < POINTS; point++) {

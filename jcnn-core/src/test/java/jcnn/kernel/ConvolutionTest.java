@@ -130,6 +130,53 @@ class ConvolutionTest {
         org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(ShiftPlan.inputGradient(b, 48), 64));
     }
 
+    /**
+     * F(4×4, 3×3) with fewer 8-image groups than two per thread cuts each group's tiles into slices that the threads
+     * share: at 1, 2 and 3 threads, batches of 8 and 20 give the same floats as at one thread (each output is
+     * computed by one unit, whichever thread takes it), close to the plain path, and the fused next step runs on
+     * every image once.
+     */
+    @Test
+    void winograd4SlicesGiveTheSameResultsAtAnyThreadCount() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.CONV != null && PanamaWinograd4x4.AVAILABLE, "no F(4x4, 3x3)");
+        int before = Parallel.threads();
+        try {
+            ConvGeometry g = ConvGeometry.of(16, 13, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+            for (int batch : new int[] {8, 20}) {
+                Convolution conv = new Convolution(g, 1, 24), plain = new Convolution(g, 1, 24, false);
+                SplittableRandom r = new SplittableRandom(batch);
+                float[] x = GemmTest.randomArray(r, batch * conv.inputSize()), wt = GemmTest.randomArray(r, 24 * g.colRows());
+                float[] bias = GemmTest.randomArray(r, 24), dy = GemmTest.randomArray(r, batch * conv.outputSize());
+                float[] y1 = null, dx1 = null;
+                for (int threads = 1; threads <= 3; threads++) {
+                    Parallel.setThreads(threads);
+                    float[] y = new float[dy.length], dx = new float[x.length];
+                    int[] seen = new int[batch];
+                    conv.forward(x, wt, bias, y, batch, false, (n0, n1) -> {
+                        synchronized (seen) {
+                            for (int n = n0; n < n1; n++) seen[n]++;
+                        }
+                    });
+                    conv.backwardData(dy, wt, dx, batch);
+                    for (int n = 0; n < batch; n++) org.junit.jupiter.api.Assertions.assertEquals(1, seen[n], "image " + n + " handed on");
+                    if (y1 == null) {
+                        y1 = y;
+                        dx1 = dx;
+                        float[] y2 = new float[y.length], dx2 = new float[x.length];
+                        plain.forward(x, wt, bias, y2, batch);
+                        plain.backwardData(dy, wt, dx2, batch);
+                        Tensors.assertClose(y2, y, 1e-3, 1e-3, "forward, batch " + batch);
+                        Tensors.assertClose(dx2, dx, 1e-3, 1e-3, "input gradient, batch " + batch);
+                    }
+                    assertArrayEquals(y1, y, "forward, batch " + batch + ", " + threads + " threads");
+                    assertArrayEquals(dx1, dx, "input gradient, batch " + batch + ", " + threads + " threads");
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
     /** The strided cases above do run on phase planes, the first one's forward on slots; K below 64 does not. */
     @Test
     void stridedCasesUsePhasePlanes() {
