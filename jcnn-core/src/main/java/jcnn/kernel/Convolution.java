@@ -561,11 +561,10 @@ public final class Convolution {
      */
     static boolean winograd4Pays(ConvGeometry geometry, int outChannels) {
         return WINOGRAD4 && PanamaWinograd4x4.AVAILABLE && Winograd4x4.applies(geometry)
-                && geometry.channels() >= WINOGRAD4_MIN && outChannels >= 16;
+                && geometry.channels() >= 16 && outChannels >= 16;
     }
 
     private static final boolean WINOGRAD4 = WINOGRAD && !"false".equalsIgnoreCase(System.getProperty("jcnn.winograd4", "true"));
-    private static final int WINOGRAD4_MIN = Integer.getInteger("jcnn.winograd4.min", 16);
 
     /**
      * dst = the F(4×4, 3×3) convolution of src by {@code plan} with packedU (+ bias, ReLU), the batch cut into parts
