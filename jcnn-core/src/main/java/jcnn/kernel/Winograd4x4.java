@@ -139,38 +139,48 @@ final class Winograd4x4 {
     // Weights: U = G·g·Gᵀ
     // ---------------------------------------------------------------------------------------------------
 
-    /** G's rows, in double: U is computed once per call, so it may as well be computed accurately. */
-    private static final double[][] G = {
-            {1 / 4.0, 0, 0},
-            {-1 / 6.0, -1 / 6.0, -1 / 6.0},
-            {-1 / 6.0, 1 / 6.0, -1 / 6.0},
-            {1 / 24.0, 1 / 12.0, 1 / 6.0},
-            {1 / 24.0, -1 / 12.0, 1 / 6.0},
-            {0, 0, 1}};
-
     /**
      * U[ξ] for every output channel m and input channel c of w (M × C × 3 × 3 at wOff, PyTorch's order), packed as
      * {@link Winograd#packWeights} packs its 16: point ξ's matrix (M × C) at ξ·{@link #weightStride}, in depth blocks
-     * of kc channels, each in panels of mr rows (k-major, rows past M zero).
+     * of kc channels, each in panels of mr rows (k-major, rows past M zero). U = (G·k)·Gᵀ is computed in double,
+     * column transforms first, then row transforms, each written out with G's shared terms ({@link #kernelColumn}).
      */
     void packWeights(float[] w, int wOff, float[] dst) {
         java.util.Arrays.fill(dst, 0, packedWeightSize(), 0f);
-        double[] gk = new double[18];
+        double[] gk = new double[18], u = new double[6];
+        int stride = weightStride();
         for (int m = 0; m < outChannels; m++) {
             for (int c = 0; c < channels; c++) {
                 int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
                 int at = pc * mPad + (m / mr) * mr * depth + (c - pc) * mr + m % mr;
                 int o = wOff + (m * channels + c) * 9;
-                // G·k (6 × 3), then (G·k)·Gᵀ (6 × 6)
-                for (int i = 0; i < 6; i++)
-                    for (int j = 0; j < 3; j++) gk[3 * i + j] = G[i][0] * w[o + j] + G[i][1] * w[o + 3 + j] + G[i][2] * w[o + 6 + j];
-                for (int i = 0; i < 6; i++)
-                    for (int j = 0; j < 6; j++) {
-                        double u = G[j][0] * gk[3 * i] + G[j][1] * gk[3 * i + 1] + G[j][2] * gk[3 * i + 2];
-                        dst[at + (6 * i + j) * weightStride()] = (float) u;
-                    }
+                // G·k (6 × 3, gk[3·i + j]): each of k's columns
+                for (int j = 0; j < 3; j++) {
+                    kernelColumn(w[o + j], w[o + 3 + j], w[o + 6 + j], u);
+                    for (int i = 0; i < 6; i++) gk[3 * i + j] = u[i];
+                }
+                // (G·k)·Gᵀ: each row of G·k through G again
+                for (int i = 0; i < 6; i++) {
+                    kernelColumn(gk[3 * i], gk[3 * i + 1], gk[3 * i + 2], u);
+                    for (int j = 0; j < 6; j++) dst[at + (6 * i + j) * stride] = (float) u[j];
+                }
             }
         }
+    }
+
+    /**
+     * u = G·(g0, g1, g2), G as in the class comment: g0/4; -(g0 + g1 + g2)/6 and -(g0 - g1 + g2)/6; g0/24 + g1/12 +
+     * g2/6 and g0/24 - g1/12 + g2/6; g2.
+     */
+    static void kernelColumn(double g0, double g1, double g2, double[] u) {
+        // by multiplications with the constants rather than divisions (a division's throughput is several cycles)
+        double sum = g0 + g2, outer = g0 * (1 / 24.0) + g2 * (1 / 6.0), middle = g1 * (1 / 12.0);
+        u[0] = g0 * 0.25;
+        u[1] = (sum + g1) * (-1 / 6.0);
+        u[2] = (sum - g1) * (-1 / 6.0);
+        u[3] = outer + middle;
+        u[4] = outer - middle;
+        u[5] = g2;
     }
 
     // ---------------------------------------------------------------------------------------------------
