@@ -47,8 +47,8 @@ interface ConvDriver {
     void winogradOutput(Winograd plan, float[] prod, int t0, int count, int width, float[] bias, int biasOff,
                         float[] y, int yOff, int yStride, boolean relu);
 
-    /** {@link Winograd4x4#interleave}, vectorised: up to 8 images copied into the lanes of one group of xi. */
-    void winograd4Interleave(Winograd4x4 plan, float[] x, int xOff, int xStride, int count, float[] xi, int at);
+    /** {@link InterleavedWinograd#interleave}, vectorised: up to 8 images copied into the lanes of one group of xi. */
+    void interleave(InterleavedWinograd plan, float[] x, int xOff, int xStride, int count, float[] xi, int at);
 
     /** {@link Winograd4x4#inputTransform}, vectorised: V for units [u0, u0 + units) of the interleaved copies xi. */
     void winograd4Input(Winograd4x4 plan, float[] xi, int u0, int units, int width, float[] v);
@@ -56,6 +56,13 @@ interface ConvDriver {
     /** {@link Winograd4x4#outputTransform}, vectorised: the outputs of units [u0, u0 + units) from the products. */
     void winograd4Output(Winograd4x4 plan, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
                          float[] y, int yOff, int yStride, int count, boolean relu);
+
+    /** {@link WinogradStride2#inputTransform}, vectorised: V for units [u0, u0 + units) of the interleaved copies xi. */
+    void stride2Input(WinogradStride2 plan, float[] xi, int u0, int units, int width, float[] v);
+
+    /** {@link WinogradStride2#outputTransform}, vectorised: the outputs of units [u0, u0 + units) from the products. */
+    void stride2Output(WinogradStride2 plan, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
+                       float[] y, int yOff, int yStride, int count, boolean relu);
 
     /** {@link Winograd#toChannelsLast}, vectorised: one image's x and dy copied channels-last for the weight gradient. */
     void winogradChannelsLast(Winograd plan, float[] x, int xOff, float[] dy, int dyOff, float[] xLast, float[] dyLast);

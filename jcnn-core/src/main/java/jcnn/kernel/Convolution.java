@@ -30,7 +30,9 @@ import java.util.Arrays;
  * stride-1 layers use Winograd's algorithms for the products whose depth is large enough: the forward and input
  * gradient F(4×4, 3×3) ({@link Winograd4x4}, eight images at a time) from 16 channels in and out when the batch
  * fills its 8-image groups, else F(2×2, 3×3) ({@link Winograd}) from 32 in; the weight gradient, whose depth runs
- * over the tiles, F(2×2, 3×3) from 16 channels in and out.
+ * over the tiles, F(2×2, 3×3) from 16 channels in and out. 3×3 stride-2 layers from 32 channels in run their
+ * forward by {@link WinogradStride2} (F(2, 2) on the even phase of each dimension, eight images at a time) when the
+ * batch fills its 8-image groups.
  *
  * <p>Parallelism: the batch is cut into parts ({@link Parallel#forParts}) that the threads claim as they go, each
  * thread with its own buffers; the weight gradient is summed per part and the partial sums added in part order, so
@@ -56,6 +58,7 @@ public final class Convolution {
     private Winograd weightWinograd; // the weight gradient by F(2×2, 3×3), or null
     private Winograd4x4 winograd4;     // the 3×3 stride-1 forward by F(4×4, 3×3) (batches of whole 8-image groups), or null
     private Winograd4x4 gradWinograd4; // the same for the input gradient, or null
+    private WinogradStride2 winogradS2; // the 3×3 stride-2 forward (batches of whole 8-image groups), or null
     private float[][] packedU = new float[0][];
     private boolean plansReady;
 
@@ -80,6 +83,7 @@ public final class Convolution {
         float[] wdypad;    // gradWinograd's padded dy
         float[] xi4;       // winograd4's interleaved images (borders stay zero: serves only that plan)
         float[] dyi4;      // gradWinograd4's interleaved dy
+        float[] xiS2;      // winogradS2's interleaved images
         float[] transformed = new float[0];  // Winograd's V (or, for the weight gradient, Vᵀ)
         float[] products = new float[0];     // Winograd's U·V (or Ŷ)
         float[] xLast;     // winograd's channels-last input and output gradient (zero borders: serve only that plan)
@@ -164,8 +168,13 @@ public final class Convolution {
      */
     public void forward(float[] x, float[] w, float[] bias, float[] y, int batch, boolean relu, ImageRange then) {
         if (useDriver(batch) && plans().winograd4 != null && Winograd4x4.fillsGroups(batch)) {
-            for (int gi = 0; gi < groups; gi++) packWinograd4Weights(winograd4, gi, w, gi * mg * kg);
-            winograd4(winograd4, true, x, inputSize(), g.inputSize(), bias, y, outputSize(), mg * p, relu, batch, then);
+            for (int gi = 0; gi < groups; gi++) packInterleavedWeights(winograd4, gi, w, gi * mg * kg);
+            interleaved(winograd4, true, x, inputSize(), g.inputSize(), bias, y, outputSize(), mg * p, relu, batch, then);
+            return;
+        }
+        if (useDriver(batch) && plans().winogradS2 != null && InterleavedWinograd.fillsGroups(batch)) {
+            for (int gi = 0; gi < groups; gi++) packInterleavedWeights(winogradS2, gi, w, gi * mg * kg);
+            interleaved(winogradS2, true, x, inputSize(), g.inputSize(), bias, y, outputSize(), mg * p, relu, batch, then);
             return;
         }
         if (useDriver(batch) && plans().winograd != null) {
@@ -270,9 +279,9 @@ public final class Convolution {
         if (useDriver(batch) && plans().gradWinograd4 != null && Winograd4x4.fillsGroups(batch)) {
             for (int gi = 0; gi < groups; gi++) {
                 flipWeights(w, gi);
-                packWinograd4Weights(gradWinograd4, gi, flipped, 0);
+                packInterleavedWeights(gradWinograd4, gi, flipped, 0);
             }
-            winograd4(gradWinograd4, false, dy, outputSize(), mg * p, null, dx, inputSize(), g.inputSize(), false, batch, then);
+            interleaved(gradWinograd4, false, dy, outputSize(), mg * p, null, dx, inputSize(), g.inputSize(), false, batch, then);
             return;
         }
         if (useDriver(batch) && plans().gradWinograd != null) {
@@ -520,6 +529,7 @@ public final class Convolution {
                 winograd4 = winograd4Pays(g, mg) ? new Winograd4x4(g, mg, driver.mr(), driver.nr(), driver.kc()) : null;
                 gradWinograd4 = gg != null && winograd4Pays(gg, g.channels())
                         ? new Winograd4x4(gg, g.channels(), driver.mr(), driver.nr(), driver.kc()) : null;
+                winogradS2 = winogradStride2Pays(g, mg) ? new WinogradStride2(g, mg, driver.mr(), driver.nr(), driver.kc()) : null;
             }
             plansReady = true;
         }
@@ -567,18 +577,32 @@ public final class Convolution {
     private static final boolean WINOGRAD4 = WINOGRAD && !"false".equalsIgnoreCase(System.getProperty("jcnn.winograd4", "true"));
 
     /**
-     * dst = the F(4×4, 3×3) convolution of src by {@code plan} with packedU (+ bias, ReLU), the batch cut into parts
-     * of whole 8-image groups; {@code forward} picks the per-thread buffer of the forward's plan or the input
-     * gradient's. With fewer than two groups per thread (batch 8 on two threads) the parts are slices of each group's
+     * Where the forward uses {@link WinogradStride2}, for batches of whole 8-image groups: 3×3 stride-2 layers with
+     * at least 32 channels in and 16 out. 6.25 multiplications per output instead of 9. Measured at 1 thread against
+     * the phase-plane GEMM ({@link ShiftPlan}; alternated runs, minima): (32,64,56,56)→128 55.3–55.8 → 47.5–50.5 ms
+     * (2 threads 27.9–29.0 → 24.3–25.1), (100,64,14,14)→128 16.1 → 11.2–11.5 ms, (100,32,28,28)→64 14.5 → 12.0–12.2,
+     * (100,32,16,16)→32 2.9–3.7 → 2.15; but (64,16,32,32)→32 3.07–3.09 → 3.24–3.28 ms.
+     */
+    static boolean winogradStride2Pays(ConvGeometry geometry, int outChannels) {
+        return WINOGRAD_STRIDE2 && PanamaWinogradStride2.AVAILABLE && WinogradStride2.applies(geometry)
+                && geometry.channels() >= 32 && outChannels >= 16;
+    }
+
+    private static final boolean WINOGRAD_STRIDE2 = WINOGRAD && !"false".equalsIgnoreCase(System.getProperty("jcnn.winogradStride2", "true"));
+
+    /**
+     * dst = the convolution of src by {@code plan} (F(4×4, 3×3) or the stride-2 algorithm, eight images per group)
+     * with packedU (+ bias, ReLU), the batch cut into parts of whole 8-image groups; the plan and {@code forward}
+     * pick the per-thread interleaved copy (the forward's, the input gradient's, or the stride-2 forward's). With fewer than two groups per thread (batch 8 on two threads) the parts are slices of each group's
      * tiles instead, and {@code then} runs once on the whole batch at the end.
      */
-    private void winograd4(Winograd4x4 plan, boolean forward, float[] src, int srcImage, int srcGroup, float[] bias,
+    private void interleaved(InterleavedWinograd plan, boolean forward, float[] src, int srcImage, int srcGroup, float[] bias,
                            float[] dst, int dstImage, int dstGroup, boolean relu, int batch, ImageRange then) {
-        int lanes = Winograd4x4.LANES, imageGroups = (batch + lanes - 1) / lanes, threads = Parallel.threads();
+        int lanes = InterleavedWinograd.LANES, imageGroups = (batch + lanes - 1) / lanes, threads = Parallel.threads();
         int slices = threads == 1 || imageGroups >= 2 * threads ? 1 : Math.min(plan.tiles, (2 * threads + imageGroups - 1) / imageGroups);
         if (slices > 1) {
             Parallel.forParts(imageGroups * slices, (i0, i1, part, worker) -> {
-                float[][] buffers = winograd4Buffers(plan, forward, worker);
+                float[][] buffers = interleavedBuffers(plan, forward, worker);
                 for (int i = i0; i < i1; i++) {
                     int n = i / slices * lanes, slice = i % slices, count = Math.min(lanes, batch - n);
                     int from = plan.tiles * slice / slices, to = plan.tiles * (slice + 1) / slices;
@@ -592,7 +616,7 @@ public final class Convolution {
             return;
         }
         Parallel.forParts(imageGroups, (g0, g1, part, worker) -> {
-            float[][] buffers = winograd4Buffers(plan, forward, worker);
+            float[][] buffers = interleavedBuffers(plan, forward, worker);
             int n1 = Math.min(batch, g1 * lanes);
             for (int n = g0 * lanes; n < n1; n += plan.images()) {
                 int count = Math.min(plan.images(), n1 - n);
@@ -606,16 +630,17 @@ public final class Convolution {
     }
 
     /** Thread {@code worker}'s interleaved copy (the forward's or the input gradient's), V and P for {@code plan}. */
-    private float[][] winograd4Buffers(Winograd4x4 plan, boolean forward, int worker) {
+    private float[][] interleavedBuffers(InterleavedWinograd plan, boolean forward, int worker) {
         Scratch s = scratch(worker, 0, 0, 0);
         s.transformed = grow(s.transformed, plan.transformedSize());
         s.products = grow(s.products, plan.productSize());
-        float[] xi = forward ? (s.xi4 = exact(s.xi4, plan.interleavedBufferSize()))
+        float[] xi = plan instanceof WinogradStride2 ? (s.xiS2 = exact(s.xiS2, plan.interleavedBufferSize()))
+                : forward ? (s.xi4 = exact(s.xi4, plan.interleavedBufferSize()))
                 : (s.dyi4 = exact(s.dyi4, plan.interleavedBufferSize()));
         return new float[][] {xi, s.transformed, s.products};
     }
 
-    private void packWinograd4Weights(Winograd4x4 plan, int gi, float[] w, int wOff) {
+    private void packInterleavedWeights(InterleavedWinograd plan, int gi, float[] w, int wOff) {
         if (packedU.length != groups) packedU = new float[groups][];
         packedU[gi] = grow(packedU[gi], plan.packedWeightSize());
         plan.packWeights(w, wOff, packedU[gi]);

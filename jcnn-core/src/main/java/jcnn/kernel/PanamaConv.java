@@ -96,7 +96,7 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
-    public void winograd4Interleave(Winograd4x4 plan, float[] x, int xOff, int xStride, int count, float[] xi, int at) {
+    public void interleave(InterleavedWinograd plan, float[] x, int xOff, int xStride, int count, float[] xi, int at) {
         PanamaWinograd4x4.interleave(plan, x, xOff, xStride, count, xi, at);
     }
 
@@ -109,6 +109,17 @@ final class PanamaConv implements ConvDriver {
     public void winograd4Output(Winograd4x4 plan, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
                                 float[] y, int yOff, int yStride, int count, boolean relu) {
         PanamaWinograd4x4.output(plan, prod, u0, units, width, bias, biasOff, y, yOff, yStride, count, relu);
+    }
+
+    @Override
+    public void stride2Input(WinogradStride2 plan, float[] xi, int u0, int units, int width, float[] v) {
+        PanamaWinogradStride2.input(plan, xi, u0, units, width, v);
+    }
+
+    @Override
+    public void stride2Output(WinogradStride2 plan, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
+                              float[] y, int yOff, int yStride, int count, boolean relu) {
+        PanamaWinogradStride2.output(plan, prod, u0, units, width, bias, biasOff, y, yOff, yStride, count, relu);
     }
 
     @Override

@@ -19,16 +19,16 @@ final class PanamaWinograd4x4 {
     private PanamaWinograd4x4() {}
 
     /**
-     * {@link Winograd4x4#interleave}: blocks of 8 images × 8 consecutive positions of a channel transposed in
+     * {@link InterleavedWinograd#interleave}: blocks of 8 images × 8 consecutive positions of a channel transposed in
      * registers, each position's 8 images stored with one vector store; the positions past the last block gathered
      * (8 loads, one store). A partial group (the batch's last) is copied by the scalar reference.
      */
-    static void interleave(Winograd4x4 w, float[] x, int xOff, int xStride, int count, float[] xi, int at) {
+    static void interleave(InterleavedWinograd w, float[] x, int xOff, int xStride, int count, float[] xi, int at) {
         if (count < L) {
             w.interleave(x, xOff, xStride, count, xi, at);
             return;
         }
-        int plane = w.g.height() * w.g.width(), blocked = plane / L * L, channelStep = w.hp * w.wp * L;
+        int plane = w.g.height() * w.g.width(), blocked = plane / L * L, channelStep = w.channelStep;
         int[] steps = STEPS.get();
         if (steps[1] != xStride) for (int e = 0; e < L; e++) steps[e] = e * xStride;
         for (int c = 0; c < w.channels; c++) {
@@ -48,11 +48,11 @@ final class PanamaWinograd4x4 {
      */
     static void input(Winograd4x4 w, float[] xi, int u0, int units, int width, float[] v) {
         final int channels = w.channels, kc = w.kc, nr = w.nr, tiles = w.tiles, tilesW = w.tilesW;
-        final int vp = Winograd.pointStride(channels, width), row = w.wp * L, channelStep = w.hp * w.wp * L;
+        final int vp = Winograd.pointStride(channels, width), row = w.rowStep, channelStep = w.channelStep;
         float[] t = SCRATCH.get();
         for (int u = u0; u < u0 + units; u++) {
             int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
-            int base = group * w.groupSize() + (4 * ty * w.wp + 4 * tx) * L, col = (u - u0) * L;
+            int base = group * w.groupSize() + 4 * ty * row + 4 * tx * L, col = (u - u0) * L;
             for (int c = 0; c < channels; c++, base += channelStep) {
                 int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
                 int o = pc * width + col / nr * depth * nr + (c - pc) * nr + col % nr;

@@ -21,36 +21,12 @@ package jcnn.kernel;
  * divide by 24, so results differ from the direct sum by about ten times the rounding of F(2×2, 3×3) (a few
  * units in the sixth significant digit of the largest terms; the tests bound it).
  *
- * <p>Layout: lanes are images. The transforms work on eight images at once, one per vector lane, so that every
- * vector load reads the same patch element of eight images — contiguous floats in an image-interleaved copy of
- * the input, whatever the image size (F(2×2, 3×3) puts consecutive tiles of one row in the lanes instead, and has
- * to stitch together the groups that run across rows). A "unit" is one tile position of a group of eight
- * images; its eight columns are consecutive in V and in the products:
- * <pre>
- *   xi   image-interleaved, zero-padded copy: lane e of channel c, padded row r, column q at ((c·hp + r)·wp + q)·8 + e
- *   V[ξ] (C × columns)  the transformed patches, written straight into the GEMM's B panels; column 8·unit + lane
- *   P[ξ] (M × columns)  = U[ξ]·V[ξ]  (36 products through the packed micro-kernel)
- *   y                   = Aᵀ·P·A per unit and output channel, + bias, ReLU, stored back to each image's NCHW planes
- * </pre>
- * Units are processed in blocks sized so that a block's V and P stay in the L2 cache between the transform that
- * writes them and the product or transform that reads them.
+ * <p>The copies, blocks and the loop of a call are {@link InterleavedWinograd}'s: eight images at once, one per
+ * vector lane.
  */
-final class Winograd4x4 {
-    /** Images per group: the lanes of one 256-bit vector of floats. */
-    static final int LANES = 8;
+final class Winograd4x4 extends InterleavedWinograd {
     /** Points of one tile's transformed patch. */
     static final int POINTS = 36;
-
-    final ConvGeometry g;
-    final int channels;      // C (per group)
-    final int outChannels;   // M (per group)
-    final int tilesH, tilesW, tiles;
-    final int hp, wp;        // the padded plane every tile reads from: rows 4·ty .. 4·ty + 5, columns 4·tx .. 4·tx + 5
-    final int mr, nr, kc, mPad;
-    final int blockUnits;    // units per block, even (whole B panels of 16 columns)
-    final int groups;        // image groups one forward call takes together (small images: several)
-    /** Where position p of an image's plane goes in the interleaved copy: ((padTop + p / W)·wp + padLeft + p % W)·8. */
-    final int[] positions;
 
     /** Whether {@code g} is a convolution this class computes: kernel 3×3, stride 1, no dilation. */
     static boolean applies(ConvGeometry g) {
@@ -65,74 +41,13 @@ final class Winograd4x4 {
      * @param kc          depth of its packed blocks
      */
     Winograd4x4(ConvGeometry g, int outChannels, int mr, int nr, int kc) {
+        // tiles of 4×4 outputs read patches of rows 4·ty .. 4·ty + 5, columns 4·tx .. 4·tx + 5
+        super(checked(g), outChannels, 4, 6, 4, POINTS, mr, nr, kc);
+    }
+
+    private static ConvGeometry checked(ConvGeometry g) {
         if (!applies(g)) throw new IllegalArgumentException("Winograd F(4x4,3x3) needs a 3x3 kernel, stride 1, no dilation: " + g);
-        if (nr % LANES != 0) throw new IllegalArgumentException("B panels of " + nr + " columns: not whole groups of " + LANES + " images");
-        this.g = g;
-        this.channels = g.channels();
-        this.outChannels = outChannels;
-        this.tilesH = (g.outH() + 3) / 4;
-        this.tilesW = (g.outW() + 3) / 4;
-        this.tiles = tilesH * tilesW;
-        this.hp = 4 * tilesH + 2;
-        this.wp = 4 * tilesW + 2;
-        this.mr = mr;
-        this.nr = nr;
-        this.kc = kc;
-        this.mPad = roundUp(outChannels, mr);
-        // V and P of one block: 36·(C + M)·8 floats per unit, kept near 768 KiB (as Winograd's blocks)
-        int fit = BLOCK_FLOATS / (POINTS * LANES * (channels + outChannels));
-        int unitsPerPanel = nr / LANES;
-        this.blockUnits = Math.max(unitsPerPanel, fit / unitsPerPanel * unitsPerPanel);
-        this.groups = Math.max(1, Math.min(blockUnits / tiles, 4));
-        this.positions = new int[g.height() * g.width()];
-        for (int r = 0, p = 0; r < g.height(); r++)
-            for (int q = 0; q < g.width(); q++, p++) positions[p] = ((g.padTop() + r) * wp + g.padLeft() + q) * LANES;
-    }
-
-    /**
-     * Whether a batch fills its 8-image groups well enough for this class: the lanes of a partial last group are
-     * transformed and multiplied like the others, so a batch of 1 would do 8 images' work. At most a quarter wasted.
-     */
-    static boolean fillsGroups(int batch) {
-        int padded = roundUp(batch, LANES);
-        return batch > 0 && 4 * (padded - batch) <= batch;
-    }
-
-    /**
-     * Floats of V and P of one block, together: 768 KiB, as Winograd's (half and twice as much measured within
-     * noise of it on 16-, 32- and 64-channel layers).
-     */
-    static final int BLOCK_FLOATS = 16 * 12288;
-
-    /** Floats of one group's interleaved copy (its borders stay zero, so a buffer serves only this plan). */
-    int groupSize() {
-        return channels * hp * wp * LANES;
-    }
-
-    /** Floats of the interleaved copies of {@link #groups} groups: the forward's buffer. */
-    int interleavedBufferSize() {
-        return groups * groupSize();
-    }
-
-    /** Images one forward call takes at most. */
-    int images() {
-        return groups * LANES;
-    }
-
-    int weightStride() {
-        return mPad * channels + 16;
-    }
-
-    int packedWeightSize() {
-        return POINTS * weightStride();
-    }
-
-    int transformedSize() {
-        return POINTS * Winograd.pointStride(channels, roundUp(blockUnits * LANES, nr));
-    }
-
-    int productSize() {
-        return POINTS * Winograd.pointStride(outChannels, roundUp(blockUnits * LANES, nr));
+        return g;
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -145,14 +60,14 @@ final class Winograd4x4 {
      * of kc channels, each in panels of mr rows (k-major, rows past M zero). U = (G·k)·Gᵀ is computed in double,
      * column transforms first, then row transforms, each written out with G's shared terms ({@link #kernelColumn}).
      */
+    @Override
     void packWeights(float[] w, int wOff, float[] dst) {
         java.util.Arrays.fill(dst, 0, packedWeightSize(), 0f);
         double[] gk = new double[18], u = new double[6];
         int stride = weightStride();
         for (int m = 0; m < outChannels; m++) {
             for (int c = 0; c < channels; c++) {
-                int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
-                int at = pc * mPad + (m / mr) * mr * depth + (c - pc) * mr + m % mr;
+                int at = packedIndex(m, c);
                 int o = wOff + (m * channels + c) * 9;
                 // G·k (6 × 3, gk[3·i + j]): each of k's columns
                 for (int j = 0; j < 3; j++) {
@@ -183,64 +98,15 @@ final class Winograd4x4 {
         u[5] = g2;
     }
 
-    // ---------------------------------------------------------------------------------------------------
-    // One call: up to `groups` groups of eight images
-    // ---------------------------------------------------------------------------------------------------
-
-    /**
-     * y (M × outH × outW at yOff + i·yStride) = the convolution of image i (C × H × W at xOff + i·xStride), for i in
-     * [0, count) with count at most {@link #images}, with the weights packed by {@link #packWeights} [+ bias[biasOff
-     * + m]], with {@code relu} max(·, 0). Each output depends on its own image and tile only, so how images are
-     * grouped does not change a bit of the result. Buffers: {@code xi} of {@link #interleavedBufferSize} floats
-     * serving only this plan, {@code v} and {@code prod} of {@link #transformedSize} and {@link #productSize}.
-     */
-    void forward(ConvDriver driver, float[] x, int xOff, int xStride, int count, float[] u, float[] bias, int biasOff,
-                 float[] y, int yOff, int yStride, boolean relu, float[] xi, float[] v, float[] prod) {
-        forward(driver, x, xOff, xStride, count, 0, (count + LANES - 1) / LANES * tiles, u, bias, biasOff, y, yOff, yStride,
-                relu, xi, v, prod);
+    @Override
+    void transformInput(ConvDriver driver, float[] xi, int u0, int units, int width, float[] v) {
+        driver.winograd4Input(this, xi, u0, units, width, v);
     }
 
-    /**
-     * The same for units [from, to) only (unit γ·tiles + t is tile t of the images' group γ): the outputs of those
-     * tiles. With fewer groups than threads, the threads share a group's tiles (each copies the whole group).
-     */
-    void forward(ConvDriver driver, float[] x, int xOff, int xStride, int count, int from, int to, float[] u, float[] bias,
-                 int biasOff, float[] y, int yOff, int yStride, boolean relu, float[] xi, float[] v, float[] prod) {
-        int groupsHere = (count + LANES - 1) / LANES;
-        for (int gr = 0; gr < groupsHere; gr++) {
-            driver.winograd4Interleave(this, x, xOff + gr * LANES * xStride, xStride, Math.min(LANES, count - gr * LANES),
-                    xi, gr * groupSize());
-        }
-        int uPoint = weightStride();
-        for (int u0 = from; u0 < to; u0 += blockUnits) {
-            int units = Math.min(blockUnits, to - u0), cols = units * LANES, width = roundUp(cols, nr);
-            int vPoint = Winograd.pointStride(channels, width), pPoint = Winograd.pointStride(outChannels, width);
-            driver.winograd4Input(this, xi, u0, units, width, v);
-            for (int point = 0; point < POINTS; point++) {
-                for (int pc = 0; pc < channels; pc += kc) {
-                    int depth = Math.min(kc, channels - pc);
-                    driver.multiplyPacked(u, point * uPoint + pc * mPad, outChannels, depth, v, point * vPoint + pc * width,
-                            cols, pc == 0 ? 0f : 1f, prod, point * pPoint, width);
-                }
-            }
-            driver.winograd4Output(this, prod, u0, units, width, bias, biasOff, y, yOff, yStride, count, relu);
-        }
-    }
-
-    /**
-     * The scalar reference of {@link ConvDriver#winograd4Interleave}: images [0, count) (count ≤ 8, image e at xOff +
-     * e·xStride) copied into lanes [0, count) of the group at {@code at} of xi, inside its zero border; the lanes past
-     * count are set to zero.
-     */
-    void interleave(float[] x, int xOff, int xStride, int count, float[] xi, int at) {
-        int plane = g.height() * g.width();
-        for (int c = 0; c < channels; c++) {
-            int base = at + c * hp * wp * LANES;
-            for (int p = 0; p < plane; p++) {
-                int d = base + positions[p];
-                for (int e = 0; e < LANES; e++) xi[d + e] = e < count ? x[xOff + e * xStride + c * plane + p] : 0f;
-            }
-        }
+    @Override
+    void transformOutput(ConvDriver driver, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
+                         float[] y, int yOff, int yStride, int count, boolean relu) {
+        driver.winograd4Output(this, prod, u0, units, width, bias, biasOff, y, yOff, yStride, count, relu);
     }
 
     /**
@@ -270,11 +136,11 @@ final class Winograd4x4 {
             int group = u / tiles, ty = u % tiles / tilesW, tx = u % tilesW;
             for (int c = 0; c < channels; c++) {
                 int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
-                int base = group * groupSize() + ((c * hp + 4 * ty) * wp + 4 * tx) * LANES;
+                int base = group * groupSize() + c * channelStep + 4 * ty * rowStep + 4 * tx * LANES;
                 for (int e = 0; e < LANES; e++) {
                     // Bᵀ·d, column by column (t[6·i + j] = row i, column j), then each row ·B
                     for (int j = 0; j < 6; j++) {
-                        int at = base + j * LANES + e, row = wp * LANES;
+                        int at = base + j * LANES + e, row = rowStep;
                         inputColumn(xi[at], xi[at + row], xi[at + 2 * row], xi[at + 3 * row], xi[at + 4 * row],
                                 xi[at + 5 * row], t, j, 6);
                     }
@@ -336,9 +202,5 @@ final class Winograd4x4 {
                 }
             }
         }
-    }
-
-    private static int roundUp(int x, int multiple) {
-        return (x + multiple - 1) / multiple * multiple;
     }
 }

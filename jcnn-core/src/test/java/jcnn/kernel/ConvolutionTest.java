@@ -60,6 +60,10 @@ class ConvolutionTest {
                 {128, 7, 6, 96, 3, 1, 0, 1, 2, 8},   // grouped; outputs 5x4; input gradient with padding 2
                 {16, 14, 14, 16, 3, 1, 1, 1, 1, 16}, // 16 channels: forward and input gradient, two groups
                 {16, 5, 5, 300, 3, 1, 1, 1, 1, 8},   // the input gradient 300 -> 16: two depth blocks
+                // the stride-2 Winograd forward: batches of whole 8-image groups (see winogradCasesUseWinograd)
+                {32, 11, 12, 20, 3, 2, 1, 1, 1, 8},  // 6x6 outputs, one group
+                {64, 14, 13, 48, 3, 2, 0, 1, 2, 13}, // grouped (32 in, 24 out per group), 6x6 outputs, a partial group
+                {32, 9, 9, 16, 3, 2, 2, 1, 1, 20},   // padding 2, odd outputs (5x5), a partial last group
         };
         for (int[] a : c) out.add(Arguments.of((Object) a));
         return out.stream();
@@ -124,6 +128,15 @@ class ConvolutionTest {
         org.junit.jupiter.api.Assertions.assertTrue(Convolution.winograd4Pays(ShiftPlan.inputGradient(c16, 300), 16) || !PanamaWinograd4x4.AVAILABLE);
         org.junit.jupiter.api.Assertions.assertFalse(Convolution.winograd4Pays(ConvGeometry.of(8, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 16));
         org.junit.jupiter.api.Assertions.assertFalse(Convolution.winograd4Pays(ConvGeometry.of(32, 9, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 16));
+        org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradStride2Pays(ConvGeometry.of(32, 11, 12, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 20)
+                || !PanamaWinogradStride2.AVAILABLE);
+        org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradStride2Pays(ConvGeometry.of(32, 9, 9, 3, 3, 2, 2, 2, 2, 2, 2, 1, 1), 16)
+                || !PanamaWinogradStride2.AVAILABLE);
+        org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradStride2Pays(ConvGeometry.of(32, 14, 13, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1), 24)
+                || !PanamaWinogradStride2.AVAILABLE);
+        org.junit.jupiter.api.Assertions.assertFalse(Convolution.winogradStride2Pays(ConvGeometry.of(16, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 12));
+        org.junit.jupiter.api.Assertions.assertFalse(Convolution.winogradStride2Pays(ConvGeometry.of(64, 12, 11, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 8));
+        org.junit.jupiter.api.Assertions.assertFalse(Convolution.winogradStride2Pays(a, 40));
         org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(a, 40));
         org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(ShiftPlan.inputGradient(a, 40), 64));
         org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradPays(b, 48));
@@ -131,17 +144,19 @@ class ConvolutionTest {
     }
 
     /**
-     * F(4×4, 3×3) with fewer 8-image groups than two per thread cuts each group's tiles into slices that the threads
-     * share: at 1, 2 and 3 threads, batches of 8 and 20 give the same floats as at one thread (each output is
+     * F(4×4, 3×3) and the stride-2 Winograd, with fewer 8-image groups than two per thread, cut each group's tiles
+     * into slices that the threads share: at 1, 2 and 3 threads, batches of 8 and 20 give the same floats as at one thread (each output is
      * computed by one unit, whichever thread takes it), close to the plain path, and the fused next step runs on
      * every image once.
      */
     @Test
-    void winograd4SlicesGiveTheSameResultsAtAnyThreadCount() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.CONV != null && PanamaWinograd4x4.AVAILABLE, "no F(4x4, 3x3)");
+    void interleavedWinogradSlicesGiveTheSameResultsAtAnyThreadCount() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.CONV != null && PanamaWinograd4x4.AVAILABLE
+                && PanamaWinogradStride2.AVAILABLE, "no F(4x4, 3x3)");
         int before = Parallel.threads();
         try {
-            ConvGeometry g = ConvGeometry.of(16, 13, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+            for (ConvGeometry g : new ConvGeometry[] {ConvGeometry.of(16, 13, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
+                    ConvGeometry.of(32, 13, 13, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1)})
             for (int batch : new int[] {8, 20}) {
                 Convolution conv = new Convolution(g, 1, 24), plain = new Convolution(g, 1, 24, false);
                 SplittableRandom r = new SplittableRandom(batch);

@@ -107,7 +107,7 @@ class Winograd4x4Test {
         float[] x = GemmTest.randomArray(r, 2 + 8 * xStride);
         for (int count : new int[] {8, 5}) {
             float[] fast = GemmTest.randomArray(r, plan.groupSize() + 9), reference = fast.clone();
-            driver.winograd4Interleave(plan, x, 2, xStride, count, fast, 9);
+            driver.interleave(plan, x, 2, xStride, count, fast, 9);
             plan.interleave(x, 2, xStride, count, reference, 9);
             assertArrayEquals(reference, fast, g + ", " + count + " images");
         }

@@ -1,0 +1,150 @@
+package jcnn.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link WinogradStride2}'s transforms with the Vector API: eight images at a time, one per lane of a 256-bit vector
+ * (the copy into lanes is {@link PanamaWinograd4x4#interleave}). The arithmetic is the scalar reference's, operation
+ * for operation, so the results are the same bit for bit.
+ */
+final class PanamaWinogradStride2 {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final int L = InterleavedWinograd.LANES;
+    /** Two floats: one image's two outputs of a tile row. */
+    private static final VectorSpecies<Float> PAIR = FloatVector.SPECIES_64;
+
+    /** Whether this class can run here: the copy into lanes is written for 8-lane vectors. */
+    static final boolean AVAILABLE = PanamaWinograd4x4.AVAILABLE;
+
+    private PanamaWinogradStride2() {}
+
+    /**
+     * {@link WinogradStride2#inputTransform}: per unit and channel, the five rows of Bᵀ·d — two of them differences of
+     * the patch's rows, three its rows as they are — each formed from five vectors and then ·B along the row, every
+     * point's vector stored into half a B panel.
+     */
+    static void input(WinogradStride2 w, float[] xi, int u0, int units, int width, float[] v) {
+        final int channels = w.channels, tiles = w.tiles, tilesW = w.tilesW;
+        final int vp = Winograd.pointStride(channels, width), row = w.rowStep, channelStep = w.channelStep;
+        // channel by channel, the block's units one after the other: their patches overlap in xi, and their points
+        // fill whole lines of V (two units per 16-column panel row)
+        for (int c = 0; c < channels; c++) {
+            for (int u = u0; u < u0 + units; u++) {
+                int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
+                int base = group * w.groupSize() + c * channelStep + 4 * ty * row + 4 * tx * L;
+                int o = w.transformedIndex(c, (u - u0) * L, width);
+                int r0 = base, r1 = r0 + row, r2 = r1 + row, r3 = r2 + row, r4 = r3 + row;
+                // the rows of Bᵀ·d: d0 - d2, d2, d4 - d2, d1, d3
+                difference(xi, r0, r2, v, o, vp);
+                copy(xi, r2, v, o + 5 * vp, vp);
+                difference(xi, r4, r2, v, o + 10 * vp, vp);
+                copy(xi, r1, v, o + 15 * vp, vp);
+                copy(xi, r3, v, o + 20 * vp, vp);
+            }
+        }
+    }
+
+    /*
+     * The two kinds of row take arrays and offsets, not vectors: C2 stops inlining into a method past a node budget,
+     * and a call it does not inline boxes every vector passed (the input transform written with one helper taking
+     * the row's five vectors ran at 130-300 ns per unit and channel, with its last two calls not inlined).
+     */
+
+    /** Row (a - b) of Bᵀ·d, rows a and b of the patch at xi[a] and xi[b], ·B, at out[o + k·step]. */
+    private static void difference(float[] xi, int a, int b, float[] out, int o, int step) {
+        FloatVector t0 = load(xi, a).sub(load(xi, b)), t1 = load(xi, a + L).sub(load(xi, b + L));
+        FloatVector t2 = load(xi, a + 2 * L).sub(load(xi, b + 2 * L)), t3 = load(xi, a + 3 * L).sub(load(xi, b + 3 * L));
+        FloatVector t4 = load(xi, a + 4 * L).sub(load(xi, b + 4 * L));
+        t0.sub(t2).intoArray(out, o);
+        t2.intoArray(out, o + step);
+        t4.sub(t2).intoArray(out, o + 2 * step);
+        t1.intoArray(out, o + 3 * step);
+        t3.intoArray(out, o + 4 * step);
+    }
+
+    /** Row a of the patch (a row of Bᵀ·d as it is), ·B, at out[o + k·step]. */
+    private static void copy(float[] xi, int a, float[] out, int o, int step) {
+        FloatVector t0 = load(xi, a), t2 = load(xi, a + 2 * L);
+        t0.sub(t2).intoArray(out, o);
+        t2.intoArray(out, o + step);
+        load(xi, a + 4 * L).sub(t2).intoArray(out, o + 2 * step);
+        load(xi, a + L).intoArray(out, o + 3 * step);
+        load(xi, a + 3 * L).intoArray(out, o + 4 * step);
+    }
+
+    /**
+     * {@link WinogradStride2#outputTransform}: per unit and output channel, Aᵀ·P down the five columns of the 25
+     * points and ·A along the two rows, + bias, ReLU; the four vectors (lane e = image e) go through a scratch array
+     * to each image's 2×2 block of outputs.
+     */
+    static void output(WinogradStride2 w, float[] prod, int u0, int units, int width, float[] bias, int biasOff, float[] y,
+                       int yOff, int yStride, int count, boolean relu) {
+        final int outChannels = w.outChannels, tiles = w.tiles, tilesW = w.tilesW, outH = w.g.outH(), outW = w.g.outW();
+        final int pp = Winograd.pointStride(outChannels, width), plane = outH * outW;
+        float[] out = OUT.get();
+        FloatVector zero = FloatVector.zero(S);
+        // channel by channel, the block's units one after the other: they read neighbouring vectors of each point's
+        // products and write neighbouring outputs of each plane
+        for (int m = 0; m < outChannels; m++) {
+            FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + m]);
+            for (int u = u0; u < u0 + units; u++) {
+                int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
+                int images = Math.min(L, count - group * L);
+                boolean secondRow = 2 * ty + 1 < outH, secondColumn = 2 * tx + 1 < outW;
+                int first = yOff + group * L * yStride + 2 * ty * outW + 2 * tx;
+                int q = m * width + (u - u0) * L;
+                // Aᵀ·P: s = rows 0 + 1 + 3 and t = rows 1 + 2 + 4, column by column
+                FloatVector p1 = load(prod, q + 5 * pp);
+                FloatVector s0 = load(prod, q).add(p1).add(load(prod, q + 15 * pp));
+                FloatVector t0 = p1.add(load(prod, q + 10 * pp)).add(load(prod, q + 20 * pp));
+                p1 = load(prod, q + 6 * pp);
+                FloatVector s1 = load(prod, q + pp).add(p1).add(load(prod, q + 16 * pp));
+                FloatVector t1 = p1.add(load(prod, q + 11 * pp)).add(load(prod, q + 21 * pp));
+                p1 = load(prod, q + 7 * pp);
+                FloatVector s2 = load(prod, q + 2 * pp).add(p1).add(load(prod, q + 17 * pp));
+                FloatVector t2 = p1.add(load(prod, q + 12 * pp)).add(load(prod, q + 22 * pp));
+                p1 = load(prod, q + 8 * pp);
+                FloatVector s3 = load(prod, q + 3 * pp).add(p1).add(load(prod, q + 18 * pp));
+                FloatVector t3 = p1.add(load(prod, q + 13 * pp)).add(load(prod, q + 23 * pp));
+                p1 = load(prod, q + 9 * pp);
+                FloatVector s4 = load(prod, q + 4 * pp).add(p1).add(load(prod, q + 19 * pp));
+                FloatVector t4 = p1.add(load(prod, q + 14 * pp)).add(load(prod, q + 24 * pp));
+                // ·A, + bias
+                FloatVector y00 = s0.add(s1).add(s3).add(b), y01 = s1.add(s2).add(s4).add(b);
+                FloatVector y10 = t0.add(t1).add(t3).add(b), y11 = t1.add(t2).add(t4).add(b);
+                if (relu) {
+                    y00 = y00.max(zero);
+                    y01 = y01.max(zero);
+                    y10 = y10.max(zero);
+                    y11 = y11.max(zero);
+                }
+                // each image's two outputs of a row side by side: (y00[0], y01[0], y00[1], y01[1], ...), then one
+                // 64-bit store per image and row
+                y00.rearrange(PanamaTranspose.DUP_LO).blend(y01.rearrange(PanamaTranspose.DUP_LO), PanamaTranspose.ODD_LANES).intoArray(out, 0);
+                y00.rearrange(PanamaTranspose.DUP_HI).blend(y01.rearrange(PanamaTranspose.DUP_HI), PanamaTranspose.ODD_LANES).intoArray(out, L);
+                y10.rearrange(PanamaTranspose.DUP_LO).blend(y11.rearrange(PanamaTranspose.DUP_LO), PanamaTranspose.ODD_LANES).intoArray(out, 2 * L);
+                y10.rearrange(PanamaTranspose.DUP_HI).blend(y11.rearrange(PanamaTranspose.DUP_HI), PanamaTranspose.ODD_LANES).intoArray(out, 3 * L);
+                int o = first + m * plane;
+                if (secondColumn) {
+                    for (int e = 0; e < images; e++, o += yStride) {
+                        FloatVector.fromArray(PAIR, out, 2 * e).intoArray(y, o);
+                        if (secondRow) FloatVector.fromArray(PAIR, out, 2 * L + 2 * e).intoArray(y, o + outW);
+                    }
+                } else {
+                    for (int e = 0; e < images; e++, o += yStride) {
+                        y[o] = out[2 * e];
+                        if (secondRow) y[o + outW] = out[2 * L + 2 * e];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Per thread: one tile's four outputs of eight images. */
+    private static final ThreadLocal<float[]> OUT = ThreadLocal.withInitial(() -> new float[4 * L]);
+
+    private static FloatVector load(float[] a, int i) {
+        return FloatVector.fromArray(S, a, i);
+    }
+}
