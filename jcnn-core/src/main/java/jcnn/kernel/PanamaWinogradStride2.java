@@ -29,11 +29,14 @@ final class PanamaWinogradStride2 {
         final int vp = Winograd.pointStride(channels, width), row = w.rowStep, channelStep = w.channelStep;
         // channel by channel, the block's units one after the other: their patches overlap in xi, and their points
         // fill whole lines of V (two units per 16-column panel row)
+        final int kc = w.kc, nr = w.nr;
         for (int c = 0; c < channels; c++) {
+            // where V's column 0 of channel c lies (see InterleavedWinograd.transformedIndex)
+            int pc = c / kc * kc, depth = Math.min(kc, channels - pc), cBase = pc * width + (c - pc) * nr;
             for (int u = u0; u < u0 + units; u++) {
                 int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
-                int base = group * w.groupSize() + c * channelStep + 4 * ty * row + 4 * tx * L;
-                int o = w.transformedIndex(c, (u - u0) * L, width);
+                int base = group * w.groupSize() + c * channelStep + 4 * ty * row + 4 * tx * L, col = (u - u0) * L;
+                int o = cBase + col / nr * depth * nr + col % nr;
                 int r0 = base, r1 = r0 + row, r2 = r1 + row, r3 = r2 + row, r4 = r3 + row;
                 // the rows of Bᵀ·d: d0 - d2, d2, d4 - d2, d1, d3
                 difference(xi, r0, r2, v, o, vp);
@@ -94,22 +97,25 @@ final class PanamaWinogradStride2 {
                 boolean secondRow = 2 * ty + 1 < outH, secondColumn = 2 * tx + 1 < outW;
                 int first = yOff + group * L * yStride + 2 * ty * outW + 2 * tx;
                 int q = m * width + (u - u0) * L;
-                // Aᵀ·P: s = rows 0 + 1 + 3 and t = rows 1 + 2 + 4, column by column
-                FloatVector p1 = load(prod, q + 5 * pp);
-                FloatVector s0 = load(prod, q).add(p1).add(load(prod, q + 15 * pp));
-                FloatVector t0 = p1.add(load(prod, q + 10 * pp)).add(load(prod, q + 20 * pp));
-                p1 = load(prod, q + 6 * pp);
-                FloatVector s1 = load(prod, q + pp).add(p1).add(load(prod, q + 16 * pp));
-                FloatVector t1 = p1.add(load(prod, q + 11 * pp)).add(load(prod, q + 21 * pp));
-                p1 = load(prod, q + 7 * pp);
-                FloatVector s2 = load(prod, q + 2 * pp).add(p1).add(load(prod, q + 17 * pp));
-                FloatVector t2 = p1.add(load(prod, q + 12 * pp)).add(load(prod, q + 22 * pp));
-                p1 = load(prod, q + 8 * pp);
-                FloatVector s3 = load(prod, q + 3 * pp).add(p1).add(load(prod, q + 18 * pp));
-                FloatVector t3 = p1.add(load(prod, q + 13 * pp)).add(load(prod, q + 23 * pp));
-                p1 = load(prod, q + 9 * pp);
-                FloatVector s4 = load(prod, q + 4 * pp).add(p1).add(load(prod, q + 19 * pp));
-                FloatVector t4 = p1.add(load(prod, q + 14 * pp)).add(load(prod, q + 24 * pp));
+                // Aᵀ·P: s = rows 0 + 1 + 3 and t = rows 1 + 2 + 4, column by column. The loads call FloatVector
+                // directly: C2 inlines its methods whatever the method's size (they are annotated to be), but stopped
+                // inlining a helper of ours past its node budget here, boxing the vectors in the bench (61 instead of
+                // 48 ms for the layer in some JVMs)
+                FloatVector p1 = FloatVector.fromArray(S, prod, q + 5 * pp);
+                FloatVector s0 = FloatVector.fromArray(S, prod, q).add(p1).add(FloatVector.fromArray(S, prod, q + 15 * pp));
+                FloatVector t0 = p1.add(FloatVector.fromArray(S, prod, q + 10 * pp)).add(FloatVector.fromArray(S, prod, q + 20 * pp));
+                p1 = FloatVector.fromArray(S, prod, q + 6 * pp);
+                FloatVector s1 = FloatVector.fromArray(S, prod, q + pp).add(p1).add(FloatVector.fromArray(S, prod, q + 16 * pp));
+                FloatVector t1 = p1.add(FloatVector.fromArray(S, prod, q + 11 * pp)).add(FloatVector.fromArray(S, prod, q + 21 * pp));
+                p1 = FloatVector.fromArray(S, prod, q + 7 * pp);
+                FloatVector s2 = FloatVector.fromArray(S, prod, q + 2 * pp).add(p1).add(FloatVector.fromArray(S, prod, q + 17 * pp));
+                FloatVector t2 = p1.add(FloatVector.fromArray(S, prod, q + 12 * pp)).add(FloatVector.fromArray(S, prod, q + 22 * pp));
+                p1 = FloatVector.fromArray(S, prod, q + 8 * pp);
+                FloatVector s3 = FloatVector.fromArray(S, prod, q + 3 * pp).add(p1).add(FloatVector.fromArray(S, prod, q + 18 * pp));
+                FloatVector t3 = p1.add(FloatVector.fromArray(S, prod, q + 13 * pp)).add(FloatVector.fromArray(S, prod, q + 23 * pp));
+                p1 = FloatVector.fromArray(S, prod, q + 9 * pp);
+                FloatVector s4 = FloatVector.fromArray(S, prod, q + 4 * pp).add(p1).add(FloatVector.fromArray(S, prod, q + 19 * pp));
+                FloatVector t4 = p1.add(FloatVector.fromArray(S, prod, q + 14 * pp)).add(FloatVector.fromArray(S, prod, q + 24 * pp));
                 // ·A, + bias
                 FloatVector y00 = s0.add(s1).add(s3).add(b), y01 = s1.add(s2).add(s4).add(b);
                 FloatVector y10 = t0.add(t1).add(t3).add(b), y11 = t1.add(t2).add(t4).add(b);
