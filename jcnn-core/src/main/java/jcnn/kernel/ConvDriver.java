@@ -50,6 +50,9 @@ interface ConvDriver {
     /** {@link InterleavedWinograd#interleave}, vectorised: up to 8 images copied into the lanes of one group of xi. */
     void interleave(InterleavedWinograd plan, float[] x, int xOff, int xStride, int count, float[] xi, int at);
 
+    /** {@link InterleavedWinograd#deinterleave}, vectorised: lanes [0, count) of one group of xi copied out to images. */
+    void deinterleave(InterleavedWinograd plan, float[] xi, int at, float[] x, int xOff, int xStride, int count);
+
     /** {@link Winograd4x4#inputTransform}, vectorised: V for units [u0, u0 + units) of the interleaved copies xi. */
     void winograd4Input(Winograd4x4 plan, float[] xi, int u0, int units, int width, float[] v);
 
@@ -63,6 +66,15 @@ interface ConvDriver {
     /** {@link WinogradStride2#outputTransform}, vectorised: the outputs of units [u0, u0 + units) from the products. */
     void stride2Output(WinogradStride2 plan, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
                        float[] y, int yOff, int yStride, int count, boolean relu);
+
+    /** {@link WinogradStride2Gradient#inputTransform}, vectorised: Ŷ for units [u0, u0 + units) of the interleaved dy. */
+    void stride2GradientInput(WinogradStride2Gradient plan, float[] dyi, int u0, int units, int width, float[] v);
+
+    /**
+     * {@link WinogradStride2Gradient#outputTransform}, vectorised: the patches of units [u0, u0 + units) summed into
+     * the interleaved input gradient dxi.
+     */
+    void stride2GradientOutput(WinogradStride2Gradient plan, float[] prod, int u0, int units, int width, float[] dxi);
 
     /** {@link Winograd#toChannelsLast}, vectorised: one image's x and dy copied channels-last for the weight gradient. */
     void winogradChannelsLast(Winograd plan, float[] x, int xOff, float[] dy, int dyOff, float[] xLast, float[] dyLast);

@@ -59,6 +59,7 @@ public final class Convolution {
     private Winograd4x4 winograd4;     // the 3×3 stride-1 forward by F(4×4, 3×3) (batches of whole 8-image groups), or null
     private Winograd4x4 gradWinograd4; // the same for the input gradient, or null
     private WinogradStride2 winogradS2; // the 3×3 stride-2 forward (batches of whole 8-image groups), or null
+    private WinogradStride2Gradient gradWinogradS2; // its input gradient, or null
     private float[][] packedU = new float[0][];
     private boolean plansReady;
 
@@ -84,6 +85,8 @@ public final class Convolution {
         float[] xi4;       // winograd4's interleaved images (borders stay zero: serves only that plan)
         float[] dyi4;      // gradWinograd4's interleaved dy
         float[] xiS2;      // winogradS2's interleaved images
+        float[] dyiS2;     // gradWinogradS2's interleaved dy
+        float[] dxiS2;     // and its interleaved input gradient (points no patch covers stay zero: serves only that plan)
         float[] transformed = new float[0];  // Winograd's V (or, for the weight gradient, Vᵀ)
         float[] products = new float[0];     // Winograd's U·V (or Ŷ)
         float[] xLast;     // winograd's channels-last input and output gradient (zero borders: serve only that plan)
@@ -284,6 +287,10 @@ public final class Convolution {
             interleaved(gradWinograd4, false, dy, outputSize(), mg * p, null, dx, inputSize(), g.inputSize(), false, batch, then);
             return;
         }
+        if (useDriver(batch) && plans().gradWinogradS2 != null && WinogradStride2Gradient.takes(batch, Parallel.threads())) {
+            stride2InputGradient(dy, w, dx, batch, then);
+            return;
+        }
         if (useDriver(batch) && plans().gradWinograd != null) {
             for (int gi = 0; gi < groups; gi++) {
                 flipWeights(w, gi);
@@ -361,6 +368,32 @@ public final class Convolution {
                 if (then != null && !parallelGemm) then.run(n, n + 1);
             }
             if (then != null && parallelGemm) then.run(0, batch);
+        });
+    }
+
+    /**
+     * The input gradient of a 3×3 stride-2 layer by {@link WinogradStride2Gradient}: the threads take whole groups of
+     * eight images (each group's overlapping patches are summed in one thread's buffer, so a group is not shared).
+     */
+    private void stride2InputGradient(float[] dy, float[] w, float[] dx, int batch, ImageRange then) {
+        WinogradStride2Gradient plan = gradWinogradS2;
+        for (int gi = 0; gi < groups; gi++) packInterleavedWeights(plan, gi, w, gi * mg * kg);
+        int lanes = InterleavedWinograd.LANES;
+        Parallel.forParts((batch + lanes - 1) / lanes, (g0, g1, part, worker) -> {
+            Scratch s = scratch(worker, 0, 0, 0);
+            float[] v = s.transformed = grow(s.transformed, plan.transformedSize());
+            float[] prod = s.products = grow(s.products, plan.productSize());
+            float[] dyi = s.dyiS2 = exact(s.dyiS2, plan.interleavedBufferSize());
+            float[] dxi = s.dxiS2 = exact(s.dxiS2, plan.gradientBufferSize());
+            int n1 = Math.min(batch, g1 * lanes);
+            for (int n = g0 * lanes; n < n1; n += plan.images()) {
+                int count = Math.min(plan.images(), n1 - n);
+                for (int gi = 0; gi < groups; gi++) {
+                    plan.backward(driver, dy, n * outputSize() + gi * mg * p, outputSize(), count, packedU[gi], dx,
+                            n * inputSize() + gi * g.inputSize(), inputSize(), dyi, dxi, v, prod);
+                }
+                if (then != null) then.run(n, n + count);
+            }
         });
     }
 
@@ -530,6 +563,8 @@ public final class Convolution {
                 gradWinograd4 = gg != null && winograd4Pays(gg, g.channels())
                         ? new Winograd4x4(gg, g.channels(), driver.mr(), driver.nr(), driver.kc()) : null;
                 winogradS2 = winogradStride2Pays(g, mg) ? new WinogradStride2(g, mg, driver.mr(), driver.nr(), driver.kc()) : null;
+                gradWinogradS2 = winogradStride2GradientPays(g, mg)
+                        ? new WinogradStride2Gradient(g, mg, driver.mr(), driver.nr(), driver.kc()) : null;
             }
             plansReady = true;
         }
@@ -589,6 +624,22 @@ public final class Convolution {
     }
 
     private static final boolean WINOGRAD_STRIDE2 = WINOGRAD && !"false".equalsIgnoreCase(System.getProperty("jcnn.winogradStride2", "true"));
+
+    /**
+     * Where the input gradient uses {@link WinogradStride2Gradient}, for batches of whole 8-image groups: 3×3
+     * stride-2 layers with at least 8 channels in and 16 out. Its products are C × M times M ×
+     * tiles: the depth is the output channels. Measured at 1 thread against col2im of the GEMM's columns (alternated
+     * runs, minima): (32,64,56,56)→128 55.4–55.9 → 41.7–45.5 ms (2 threads 28.5–29.9 → 22.9–23.1), (100,64,14,14)→128
+     * 15.7–15.8 → 10.4–10.6, (100,32,28,28)→64 15.2 → 10.0–10.1, (100,32,16,16)→32 3.7–3.9 → 2.0, (64,16,32,32)→32
+     * 3.9–4.2 → 2.65–2.69, (64,8,32,32)→32 2.0 → 1.5; with 4 channels in equal (1.01–1.03 → 0.94).
+     */
+    static boolean winogradStride2GradientPays(ConvGeometry geometry, int outChannels) {
+        return WINOGRAD_STRIDE2_GRADIENT && PanamaWinogradStride2.AVAILABLE && WinogradStride2.applies(geometry)
+                && geometry.channels() >= 8 && outChannels >= 16;
+    }
+
+    private static final boolean WINOGRAD_STRIDE2_GRADIENT = WINOGRAD_STRIDE2
+            && !"false".equalsIgnoreCase(System.getProperty("jcnn.winogradStride2Gradient", "true"));
 
     /**
      * dst = the convolution of src by {@code plan} (F(4×4, 3×3) or the stride-2 algorithm, eight images per group)

@@ -2,9 +2,10 @@ package jcnn.kernel;
 
 /**
  * What the Winograd algorithms that put eight images in the lanes of a vector share ({@link Winograd4x4}, and
- * {@link WinogradStride2} for stride 2): the image-interleaved copy of the input, the tiles, the blocks, and the
- * loop of one call (copy, then per block: input transform, one GEMM per point, output transform). The subclasses
- * bring the algorithm: the transforms of the weights, the patches and the products.
+ * {@link WinogradStride2} for stride 2 with its adjoint {@link WinogradStride2Gradient}): the image-interleaved copy
+ * of the input, the tiles, the blocks, and the loop of one call (copy, then per block: input transform, one GEMM per
+ * point, output transform). The subclasses bring the algorithm: the transforms of the weights, the patches and the
+ * products.
  *
  * <p>Layout: lanes are images. Every vector load of a transform reads the same patch element of eight images —
  * contiguous floats in the interleaved copy, whatever the image size, so no tile group ever has to be stitched
@@ -37,10 +38,12 @@ abstract class InterleavedWinograd {
      * that the rows a tile row reads lie together) and between channels within a row.
      */
     final int rowStep, channelStep;
-    /** Where position p of an image's plane goes in the interleaved copy: (padTop + p / W)·rowStep + (padLeft + p % W)·8. */
+    /** Where position p of a source plane goes in the interleaved copy: (padTop + p / W)·rowStep + (padLeft + p % W)·8. */
     final int[] positions;
 
     /**
+     * A plan whose interleaved source is the layer's input x (C × H × W, padded as g says).
+     *
      * @param g           geometry of one group (C = g.channels())
      * @param outChannels M, output channels of one group
      * @param tile        outputs per tile along each side
@@ -52,17 +55,28 @@ abstract class InterleavedWinograd {
      * @param kc          depth of its packed blocks
      */
     InterleavedWinograd(ConvGeometry g, int outChannels, int tile, int patch, int step, int points, int mr, int nr, int kc) {
+        this(g, g.channels(), g.height(), g.width(), g.padTop(), g.padLeft(), outChannels, tile, patch, step, points, mr, nr, kc);
+    }
+
+    /**
+     * A plan whose interleaved source is any stack of planes tiled like g's output: {@code channels} planes of
+     * {@code height} × {@code width} placed at ({@code padTop}, {@code padLeft}) of the padded plane (an adjoint's
+     * source is the output gradient, with no padding). The products are then {@code outChannels} × {@code channels}
+     * per point.
+     */
+    InterleavedWinograd(ConvGeometry g, int channels, int height, int width, int padTop, int padLeft, int outChannels,
+                        int tile, int patch, int step, int points, int mr, int nr, int kc) {
         if (nr % LANES != 0) throw new IllegalArgumentException("B panels of " + nr + " columns: not whole groups of " + LANES + " images");
         this.g = g;
-        this.channels = g.channels();
+        this.channels = channels;
         this.outChannels = outChannels;
         this.points = points;
         this.tilesH = (g.outH() + tile - 1) / tile;
         this.tilesW = (g.outW() + tile - 1) / tile;
         this.tiles = tilesH * tilesW;
-        // every patch inside, and every input pixel (a strided layer may leave the last rows or columns unread)
-        this.hp = Math.max(step * (tilesH - 1) + patch, g.padTop() + g.height());
-        this.wp = Math.max(step * (tilesW - 1) + patch, g.padLeft() + g.width());
+        // every patch inside, and every source pixel (a strided layer may leave the last rows or columns unread)
+        this.hp = Math.max(step * (tilesH - 1) + patch, padTop + height);
+        this.wp = Math.max(step * (tilesW - 1) + patch, padLeft + width);
         this.mr = mr;
         this.nr = nr;
         this.kc = kc;
@@ -74,9 +88,9 @@ abstract class InterleavedWinograd {
         this.groups = Math.max(1, Math.min(blockUnits / tiles, 4));
         this.channelStep = wp * LANES;
         this.rowStep = channels * channelStep;
-        this.positions = new int[g.height() * g.width()];
-        for (int r = 0, p = 0; r < g.height(); r++)
-            for (int q = 0; q < g.width(); q++, p++) positions[p] = (g.padTop() + r) * rowStep + (g.padLeft() + q) * LANES;
+        this.positions = new int[height * width];
+        for (int r = 0, p = 0; r < height; r++)
+            for (int q = 0; q < width; q++, p++) positions[p] = (padTop + r) * rowStep + (padLeft + q) * LANES;
     }
 
     /**
@@ -179,9 +193,10 @@ abstract class InterleavedWinograd {
             int vPoint = Winograd.pointStride(channels, width), pPoint = Winograd.pointStride(outChannels, width);
             transformInput(driver, xi, u0, units, width, v);
             for (int point = 0; point < points; point++) {
+                int vAt = sourcePoint(point) * vPoint;
                 for (int pc = 0; pc < channels; pc += kc) {
                     int depth = Math.min(kc, channels - pc);
-                    driver.multiplyPacked(u, point * uPoint + pc * mPad, outChannels, depth, v, point * vPoint + pc * width,
+                    driver.multiplyPacked(u, point * uPoint + pc * mPad, outChannels, depth, v, vAt + pc * width,
                             cols, pc == 0 ? 0f : 1f, prod, point * pPoint, width);
                 }
             }
@@ -190,17 +205,40 @@ abstract class InterleavedWinograd {
     }
 
     /**
+     * The point whose matrix of V the product of {@code point} reads: the point itself, unless the transform makes
+     * several points' matrices equal and stores only one of them.
+     */
+    int sourcePoint(int point) {
+        return point;
+    }
+
+    /**
      * The scalar reference of {@link ConvDriver#interleave}: images [0, count) (count ≤ 8, image e at xOff +
      * e·xStride) copied into lanes [0, count) of the group at {@code at} of xi, inside its zero border; the lanes past
      * count are set to zero.
      */
     void interleave(float[] x, int xOff, int xStride, int count, float[] xi, int at) {
-        int plane = g.height() * g.width();
+        int plane = positions.length;
         for (int c = 0; c < channels; c++) {
             int base = at + c * channelStep;
             for (int p = 0; p < plane; p++) {
                 int d = base + positions[p];
                 for (int e = 0; e < LANES; e++) xi[d + e] = e < count ? x[xOff + e * xStride + c * plane + p] : 0f;
+            }
+        }
+    }
+
+    /**
+     * The scalar reference of {@link ConvDriver#deinterleave}, the inverse of {@link #interleave}: lanes [0, count) of
+     * the group at {@code at} of xi, inside its border, copied out to images [0, count) (image e at xOff + e·xStride).
+     */
+    void deinterleave(float[] xi, int at, float[] x, int xOff, int xStride, int count) {
+        int plane = positions.length;
+        for (int c = 0; c < channels; c++) {
+            int base = at + c * channelStep;
+            for (int p = 0; p < plane; p++) {
+                int d = base + positions[p];
+                for (int e = 0; e < count; e++) x[xOff + e * xStride + c * plane + p] = xi[d + e];
             }
         }
     }

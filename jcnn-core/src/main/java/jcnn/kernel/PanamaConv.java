@@ -101,6 +101,11 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
+    public void deinterleave(InterleavedWinograd plan, float[] xi, int at, float[] x, int xOff, int xStride, int count) {
+        PanamaWinograd4x4.deinterleave(plan, xi, at, x, xOff, xStride, count);
+    }
+
+    @Override
     public void winograd4Input(Winograd4x4 plan, float[] xi, int u0, int units, int width, float[] v) {
         PanamaWinograd4x4.input(plan, xi, u0, units, width, v);
     }
@@ -120,6 +125,16 @@ final class PanamaConv implements ConvDriver {
     public void stride2Output(WinogradStride2 plan, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
                               float[] y, int yOff, int yStride, int count, boolean relu) {
         PanamaWinogradStride2.output(plan, prod, u0, units, width, bias, biasOff, y, yOff, yStride, count, relu);
+    }
+
+    @Override
+    public void stride2GradientInput(WinogradStride2Gradient plan, float[] dyi, int u0, int units, int width, float[] v) {
+        PanamaWinogradStride2.gradientInput(plan, dyi, u0, units, width, v);
+    }
+
+    @Override
+    public void stride2GradientOutput(WinogradStride2Gradient plan, float[] prod, int u0, int units, int width, float[] dxi) {
+        PanamaWinogradStride2.gradientOutput(plan, prod, u0, units, width, dxi);
     }
 
     @Override

@@ -98,4 +98,33 @@ final class PanamaTranspose {
         u3.blend(u7.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, positions[p + 6] + base);
         u3.rearrange(SWAP_HALVES).blend(u7, UPPER_HALF).intoArray(dst, positions[p + 7] + base);
     }
+
+    /**
+     * The inverse of {@link #block}: the 8×8 transpose of the vectors src[positions[p + j] + base] (8 positions, 8
+     * lanes each), lane k's 8 values stored as one row at dst[d + k·stride], for the first {@code rows} lanes only
+     * (an interleaved copy's lanes are images, and a batch's last group may have fewer than 8).
+     */
+    static void unblock(float[] src, int[] positions, int p, int base, float[] dst, int d, int stride, int rows) {
+        FloatVector r0 = FloatVector.fromArray(S, src, positions[p] + base), r1 = FloatVector.fromArray(S, src, positions[p + 1] + base);
+        FloatVector r2 = FloatVector.fromArray(S, src, positions[p + 2] + base), r3 = FloatVector.fromArray(S, src, positions[p + 3] + base);
+        FloatVector r4 = FloatVector.fromArray(S, src, positions[p + 4] + base), r5 = FloatVector.fromArray(S, src, positions[p + 5] + base);
+        FloatVector r6 = FloatVector.fromArray(S, src, positions[p + 6] + base), r7 = FloatVector.fromArray(S, src, positions[p + 7] + base);
+        // the same three rounds as block's
+        FloatVector t0 = r0.rearrange(DUP_LO).blend(r1.rearrange(DUP_LO), ODD_LANES), t1 = r0.rearrange(DUP_HI).blend(r1.rearrange(DUP_HI), ODD_LANES);
+        FloatVector t2 = r2.rearrange(DUP_LO).blend(r3.rearrange(DUP_LO), ODD_LANES), t3 = r2.rearrange(DUP_HI).blend(r3.rearrange(DUP_HI), ODD_LANES);
+        FloatVector t4 = r4.rearrange(DUP_LO).blend(r5.rearrange(DUP_LO), ODD_LANES), t5 = r4.rearrange(DUP_HI).blend(r5.rearrange(DUP_HI), ODD_LANES);
+        FloatVector t6 = r6.rearrange(DUP_LO).blend(r7.rearrange(DUP_LO), ODD_LANES), t7 = r6.rearrange(DUP_HI).blend(r7.rearrange(DUP_HI), ODD_LANES);
+        FloatVector u0 = t0.rearrange(PAIR_LO).blend(t2.rearrange(PAIR_LO), ODD_PAIRS), u1 = t0.rearrange(PAIR_HI).blend(t2.rearrange(PAIR_HI), ODD_PAIRS);
+        FloatVector u2 = t1.rearrange(PAIR_LO).blend(t3.rearrange(PAIR_LO), ODD_PAIRS), u3 = t1.rearrange(PAIR_HI).blend(t3.rearrange(PAIR_HI), ODD_PAIRS);
+        FloatVector u4 = t4.rearrange(PAIR_LO).blend(t6.rearrange(PAIR_LO), ODD_PAIRS), u5 = t4.rearrange(PAIR_HI).blend(t6.rearrange(PAIR_HI), ODD_PAIRS);
+        FloatVector u6 = t5.rearrange(PAIR_LO).blend(t7.rearrange(PAIR_LO), ODD_PAIRS), u7 = t5.rearrange(PAIR_HI).blend(t7.rearrange(PAIR_HI), ODD_PAIRS);
+        u0.blend(u4.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, d);
+        if (rows > 1) u0.rearrange(SWAP_HALVES).blend(u4, UPPER_HALF).intoArray(dst, d + stride);
+        if (rows > 2) u1.blend(u5.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, d + 2 * stride);
+        if (rows > 3) u1.rearrange(SWAP_HALVES).blend(u5, UPPER_HALF).intoArray(dst, d + 3 * stride);
+        if (rows > 4) u2.blend(u6.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, d + 4 * stride);
+        if (rows > 5) u2.rearrange(SWAP_HALVES).blend(u6, UPPER_HALF).intoArray(dst, d + 5 * stride);
+        if (rows > 6) u3.blend(u7.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, d + 6 * stride);
+        if (rows > 7) u3.rearrange(SWAP_HALVES).blend(u7, UPPER_HALF).intoArray(dst, d + 7 * stride);
+    }
 }

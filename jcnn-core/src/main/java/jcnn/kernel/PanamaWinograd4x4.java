@@ -28,13 +28,28 @@ final class PanamaWinograd4x4 {
             w.interleave(x, xOff, xStride, count, xi, at);
             return;
         }
-        int plane = w.g.height() * w.g.width(), blocked = plane / L * L, channelStep = w.channelStep;
+        int plane = w.positions.length, blocked = plane / L * L, channelStep = w.channelStep;
         int[] steps = STEPS.get();
         if (steps[1] != xStride) for (int e = 0; e < L; e++) steps[e] = e * xStride;
         for (int c = 0; c < w.channels; c++) {
             int from = xOff + c * plane, base = at + c * channelStep, p = 0;
             for (; p < blocked; p += L) PanamaTranspose.block(x, from + p, xStride, xi, w.positions, p, base);
             for (; p < plane; p++) FloatVector.fromArray(S, x, from + p, steps, 0).intoArray(xi, base + w.positions[p]);
+        }
+    }
+
+    /**
+     * {@link InterleavedWinograd#deinterleave}: per channel, blocks of 8 positions × 8 images transposed in registers
+     * and stored as one 8-float row piece per image, the positions past the last block copied one by one.
+     */
+    static void deinterleave(InterleavedWinograd w, float[] xi, int at, float[] x, int xOff, int xStride, int count) {
+        int plane = w.positions.length, blocked = plane / L * L, channelStep = w.channelStep;
+        for (int c = 0; c < w.channels; c++) {
+            int to = xOff + c * plane, base = at + c * channelStep, p = 0;
+            for (; p < blocked; p += L) PanamaTranspose.unblock(xi, w.positions, p, base, x, to + p, xStride, count);
+            for (; p < plane; p++) {
+                for (int e = 0, d = base + w.positions[p]; e < count; e++) x[to + e * xStride + p] = xi[d + e];
+            }
         }
     }
 

@@ -147,6 +147,110 @@ final class PanamaWinogradStride2 {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------
+    // The input gradient (WinogradStride2Gradient)
+    // ---------------------------------------------------------------------------------------------------
+
+    /**
+     * {@link WinogradStride2Gradient#inputTransform}: per unit and output-gradient channel, the tile's four vectors,
+     * their column sums, then each of the three rows (a, a + b, b): Ŷ's 9 distinct points.
+     */
+    static void gradientInput(WinogradStride2Gradient w, float[] dyi, int u0, int units, int width, float[] v) {
+        final int channels = w.channels, tiles = w.tiles, tilesW = w.tilesW, kc = w.kc, nr = w.nr;
+        final int vp = Winograd.pointStride(channels, width), row = w.rowStep, channelStep = w.channelStep;
+        for (int m = 0; m < channels; m++) {
+            int pc = m / kc * kc, depth = Math.min(kc, channels - pc), cBase = pc * width + (m - pc) * nr;
+            for (int u = u0; u < u0 + units; u++) {
+                int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
+                int base = group * w.groupSize() + m * channelStep + 2 * ty * row + 2 * tx * L, col = (u - u0) * L;
+                int o = cBase + col / nr * depth * nr + col % nr;
+                FloatVector y00 = FloatVector.fromArray(S, dyi, base), y01 = FloatVector.fromArray(S, dyi, base + L);
+                FloatVector y10 = FloatVector.fromArray(S, dyi, base + row), y11 = FloatVector.fromArray(S, dyi, base + row + L);
+                FloatVector s0 = y00.add(y10), s1 = y01.add(y11);
+                y00.intoArray(v, o);
+                y00.add(y01).intoArray(v, o + vp);
+                y01.intoArray(v, o + 2 * vp);
+                s0.intoArray(v, o + 5 * vp);
+                s0.add(s1).intoArray(v, o + 6 * vp);
+                s1.intoArray(v, o + 7 * vp);
+                y10.intoArray(v, o + 10 * vp);
+                y10.add(y11).intoArray(v, o + 11 * vp);
+                y11.intoArray(v, o + 12 * vp);
+            }
+        }
+    }
+
+    /**
+     * {@link WinogradStride2Gradient#outputTransform}: per unit and input channel, the five rows of B·Z (rows 0, 3, 4
+     * and 2 of Z as they are, row 2 of B·Z their mix), each ·Bᵀ along the row and stored into — or, where the patch
+     * overlaps a neighbour written before, added to — the interleaved input gradient.
+     */
+    static void gradientOutput(WinogradStride2Gradient w, float[] prod, int u0, int units, int width, float[] dxi) {
+        final int outChannels = w.outChannels, tiles = w.tiles, tilesW = w.tilesW;
+        final int pp = Winograd.pointStride(outChannels, width);
+        final WinogradStride2 x = w.layout;
+        final int row = x.rowStep, group = x.groupSize();
+        for (int c = 0; c < outChannels; c++) {
+            for (int u = u0; u < u0 + units; u++) {
+                int gr = u / tiles, local = u - gr * tiles, ty = local / tilesW, tx = local - ty * tilesW;
+                int d = gr * group + c * x.channelStep + 4 * ty * row + 4 * tx * L;
+                int q = c * width + (u - u0) * L;
+                boolean top = ty > 0, left = tx > 0;
+                gradientRow(prod, q, pp, dxi, d, top, left);                       // row 0 of B·Z: Z's row 0
+                gradientRow(prod, q + 15 * pp, pp, dxi, d + row, false, left);      // row 1: Z's row 3
+                mixedRow(prod, q, pp, dxi, d + 2 * row, left);                      // row 2: (z1 - z0) - z2
+                gradientRow(prod, q + 20 * pp, pp, dxi, d + 3 * row, false, left);  // row 3: Z's row 4
+                gradientRow(prod, q + 10 * pp, pp, dxi, d + 4 * row, false, left);  // row 4: Z's row 2
+            }
+        }
+    }
+
+    /*
+     * As in the forward's input transform, the helpers take arrays and offsets only: a helper that C2 does not inline
+     * then costs a call, not the boxing of every vector passed.
+     */
+
+    /**
+     * Z's row at prod[q + j·pp] (j < 5) ·Bᵀ: (t0, t3, (t1 - t0) - t2, t4, t2), stored at dxi[d + j·8], or added to it
+     * for the whole row when {@code addRow} and for its first point when {@code addFirst}.
+     */
+    private static void gradientRow(float[] prod, int q, int pp, float[] dxi, int d, boolean addRow, boolean addFirst) {
+        FloatVector t0 = FloatVector.fromArray(S, prod, q), t1 = FloatVector.fromArray(S, prod, q + pp);
+        FloatVector t2 = FloatVector.fromArray(S, prod, q + 2 * pp), t3 = FloatVector.fromArray(S, prod, q + 3 * pp);
+        FloatVector t4 = FloatVector.fromArray(S, prod, q + 4 * pp), t5 = t1.sub(t0).sub(t2);
+        if (addRow) {
+            FloatVector.fromArray(S, dxi, d).add(t0).intoArray(dxi, d);
+            FloatVector.fromArray(S, dxi, d + L).add(t3).intoArray(dxi, d + L);
+            FloatVector.fromArray(S, dxi, d + 2 * L).add(t5).intoArray(dxi, d + 2 * L);
+            FloatVector.fromArray(S, dxi, d + 3 * L).add(t4).intoArray(dxi, d + 3 * L);
+            FloatVector.fromArray(S, dxi, d + 4 * L).add(t2).intoArray(dxi, d + 4 * L);
+            return;
+        }
+        (addFirst ? FloatVector.fromArray(S, dxi, d).add(t0) : t0).intoArray(dxi, d);
+        t3.intoArray(dxi, d + L);
+        t5.intoArray(dxi, d + 2 * L);
+        t4.intoArray(dxi, d + 3 * L);
+        t2.intoArray(dxi, d + 4 * L);
+    }
+
+    /**
+     * Row 2 of B·Z, (z1 - z0) - z2 point by point from Z's rows 0, 1, 2 (at prod[q], prod[q + 5·pp], prod[q + 10·pp]),
+     * ·Bᵀ as in {@link #gradientRow}, stored (added to for its first point when {@code addFirst}).
+     */
+    private static void mixedRow(float[] prod, int q, int pp, float[] dxi, int d, boolean addFirst) {
+        int r1 = q + 5 * pp, r2 = q + 10 * pp;
+        FloatVector t0 = FloatVector.fromArray(S, prod, r1).sub(FloatVector.fromArray(S, prod, q)).sub(FloatVector.fromArray(S, prod, r2));
+        FloatVector t1 = FloatVector.fromArray(S, prod, r1 + pp).sub(FloatVector.fromArray(S, prod, q + pp)).sub(FloatVector.fromArray(S, prod, r2 + pp));
+        FloatVector t2 = FloatVector.fromArray(S, prod, r1 + 2 * pp).sub(FloatVector.fromArray(S, prod, q + 2 * pp)).sub(FloatVector.fromArray(S, prod, r2 + 2 * pp));
+        FloatVector t3 = FloatVector.fromArray(S, prod, r1 + 3 * pp).sub(FloatVector.fromArray(S, prod, q + 3 * pp)).sub(FloatVector.fromArray(S, prod, r2 + 3 * pp));
+        FloatVector t4 = FloatVector.fromArray(S, prod, r1 + 4 * pp).sub(FloatVector.fromArray(S, prod, q + 4 * pp)).sub(FloatVector.fromArray(S, prod, r2 + 4 * pp));
+        (addFirst ? FloatVector.fromArray(S, dxi, d).add(t0) : t0).intoArray(dxi, d);
+        t3.intoArray(dxi, d + L);
+        t1.sub(t0).sub(t2).intoArray(dxi, d + 2 * L);
+        t4.intoArray(dxi, d + 3 * L);
+        t2.intoArray(dxi, d + 4 * L);
+    }
+
     /** Per thread: one tile's four outputs of eight images. */
     private static final ThreadLocal<float[]> OUT = ThreadLocal.withInitial(() -> new float[4 * L]);
 

@@ -61,36 +61,38 @@ final class WinogradStride2 extends InterleavedWinograd {
     // Weights: U = G·k·Gᵀ
     // ---------------------------------------------------------------------------------------------------
 
-    /** U = G·k·Gᵀ for every (m, c), packed (see {@link InterleavedWinograd#packWeights}); in double, rounded once. */
+    /** U = G·k·Gᵀ for every (m, c), packed (see {@link InterleavedWinograd#packWeights}). */
     @Override
     void packWeights(float[] w, int wOff, float[] dst) {
         java.util.Arrays.fill(dst, 0, packedWeightSize(), 0f);
-        int stride = weightStride();
-        double[] gk = new double[15];
         for (int m = 0; m < outChannels; m++) {
-            for (int c = 0; c < channels; c++) {
-                int at = packedIndex(m, c), o = wOff + (m * channels + c) * 9;
-                // G·k (5 × 3): k's rows 0, 0 + 2, 2, 1, 1
-                for (int j = 0; j < 3; j++) {
-                    double k0 = w[o + j], k1 = w[o + 3 + j], k2 = w[o + 6 + j];
-                    gk[j] = k0;
-                    gk[3 + j] = k0 + k2;
-                    gk[6 + j] = k2;
-                    gk[9 + j] = k1;
-                    gk[12 + j] = k1;
-                }
-                // (G·k)·Gᵀ: each row (h0, h1, h2) -> (h0, h0 + h2, h2, h1, h1)
-                for (int i = 0; i < 5; i++) {
-                    double h0 = gk[3 * i], h1 = gk[3 * i + 1], h2 = gk[3 * i + 2];
-                    int row = at + 5 * i * stride;
-                    dst[row] = (float) h0;
-                    dst[row + stride] = (float) (h0 + h2);
-                    dst[row + 2 * stride] = (float) h2;
-                    dst[row + 3 * stride] = (float) h1;
-                    dst[row + 4 * stride] = (float) h1;
-                }
-            }
+            for (int c = 0; c < channels; c++) transformWeight(w, wOff + (m * channels + c) * 9, dst, packedIndex(m, c), weightStride());
         }
+    }
+
+    /**
+     * U = G·k·Gᵀ of one 3×3 kernel (at w[o], row-major), in double and rounded once: point ξ (row-major in the 5×5)
+     * stored at dst[at + ξ·stride]. {@link WinogradStride2Gradient} packs the same values transposed.
+     */
+    static void transformWeight(float[] w, int o, float[] dst, int at, int stride) {
+        double a0 = w[o], a1 = w[o + 1], a2 = w[o + 2];          // k's rows 0, 1, 2
+        double b0 = w[o + 3], b1 = w[o + 4], b2 = w[o + 5];
+        double c0 = w[o + 6], c1 = w[o + 7], c2 = w[o + 8];
+        // the rows of G·k are k's rows 0, 0 + 2, 2, 1, 1; each then ·Gᵀ
+        weightRow(a0, a1, a2, dst, at, stride);
+        weightRow(a0 + c0, a1 + c1, a2 + c2, dst, at + 5 * stride, stride);
+        weightRow(c0, c1, c2, dst, at + 10 * stride, stride);
+        weightRow(b0, b1, b2, dst, at + 15 * stride, stride);
+        weightRow(b0, b1, b2, dst, at + 20 * stride, stride);
+    }
+
+    /** A row (h0, h1, h2) of G·k times Gᵀ: (h0, h0 + h2, h2, h1, h1), at dst[at + j·stride]. */
+    private static void weightRow(double h0, double h1, double h2, float[] dst, int at, int stride) {
+        dst[at] = (float) h0;
+        dst[at + stride] = (float) (h0 + h2);
+        dst[at + 2 * stride] = (float) h2;
+        dst[at + 3 * stride] = (float) h1;
+        dst[at + 4 * stride] = (float) h1;
     }
 
     @Override
