@@ -204,13 +204,21 @@ class ConvolutionTest {
         }
     }
 
-    /** The strided cases above do run on phase planes, the first one's forward on slots; K below 64 does not. */
+    /**
+     * The strided cases above do run on phase planes, the first one's forward on slots where its 14-wide output rows
+     * hold a vector (8 lanes: AVX2; with 16, AVX-512, slots need rows of 16); K below 64 does not.
+     */
     @Test
     void stridedCasesUsePhasePlanes() {
         org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.CONV != null, "no Vector API driver");
         int nr = VectorSupport.CONV.nr();
         ShiftPlan slots = ShiftPlan.of(ConvGeometry.of(16, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), nr);
-        org.junit.jupiter.api.Assertions.assertTrue(slots != null && slots.phased() && VectorSupport.CONV.shiftedForwardPays(slots));
+        org.junit.jupiter.api.Assertions.assertTrue(slots != null && slots.phased());
+        org.junit.jupiter.api.Assertions.assertEquals(GemmPanama.LANES <= 14, VectorSupport.CONV.shiftedForwardPays(slots),
+                "slots for 14-wide rows with " + GemmPanama.LANES + " lanes");
+        ShiftPlan wide = ShiftPlan.of(ConvGeometry.of(16, 4 * GemmPanama.LANES, 4 * GemmPanama.LANES, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), nr);
+        org.junit.jupiter.api.Assertions.assertTrue(wide != null && wide.phased() && VectorSupport.CONV.shiftedForwardPays(wide),
+                "slots for rows of two vectors");
         for (ConvGeometry g : new ConvGeometry[] {ConvGeometry.of(64, 12, 11, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1),
                 ConvGeometry.of(5, 17, 19, 5, 5, 3, 3, 2, 2, 2, 2, 1, 1), ConvGeometry.of(9, 16, 15, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2),
                 ConvGeometry.of(16, 13, 12, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1)}) {
