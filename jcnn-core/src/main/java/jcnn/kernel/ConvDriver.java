@@ -76,6 +76,17 @@ interface ConvDriver {
      */
     void stride2GradientOutput(WinogradStride2Gradient plan, float[] prod, int u0, int units, int width, float[] dxi);
 
+    /** {@link WinogradStride2WeightGradient#toChannelsLast}, vectorised: one image's x and dy copied channels-last. */
+    void stride2ChannelsLast(WinogradStride2WeightGradient plan, float[] x, int xOff, float[] dy, int dyOff, float[] xLast,
+                             float[] dyLast);
+
+    /**
+     * {@link WinogradStride2WeightGradient#gradientTransforms}, vectorised: Vᵀ and Ŷ panels of the weight gradient for
+     * tiles [t0, t0 + count).
+     */
+    void stride2WeightTransforms(WinogradStride2WeightGradient plan, float[] xLast, float[] dyLast, int t0, int count,
+                                 int k0, int depth, float[] vT, float[] dyHat);
+
     /** {@link Winograd#toChannelsLast}, vectorised: one image's x and dy copied channels-last for the weight gradient. */
     void winogradChannelsLast(Winograd plan, float[] x, int xOff, float[] dy, int dyOff, float[] xLast, float[] dyLast);
 

@@ -32,7 +32,9 @@ import java.util.Arrays;
  * fills its 8-image groups, else F(2×2, 3×3) ({@link Winograd}) from 32 in; the weight gradient, whose depth runs
  * over the tiles, F(2×2, 3×3) from 16 channels in and out. 3×3 stride-2 layers from 32 channels in run their
  * forward by {@link WinogradStride2} (F(2, 2) on the even phase of each dimension, eight images at a time) when the
- * batch fills its 8-image groups.
+ * batch fills its 8-image groups, their input gradient by its adjoint ({@link WinogradStride2Gradient}, from 8
+ * channels in) and their weight gradient by its adjoint too ({@link WinogradStride2WeightGradient}, from 16 channels
+ * in, 32 where the GEMM's panels are 32 wide).
  *
  * <p>Parallelism: the batch is cut into parts ({@link Parallel#forParts}) that the threads claim as they go, each
  * thread with its own buffers; the weight gradient is summed per part and the partial sums added in part order, so
@@ -60,6 +62,7 @@ public final class Convolution {
     private Winograd4x4 gradWinograd4; // the same for the input gradient, or null
     private WinogradStride2 winogradS2; // the 3×3 stride-2 forward (batches of whole 8-image groups), or null
     private WinogradStride2Gradient gradWinogradS2; // its input gradient, or null
+    private WinogradStride2WeightGradient weightWinogradS2; // the 3×3 stride-2 weight gradient, or null
     private float[][] packedU = new float[0][];
     private boolean plansReady;
 
@@ -89,7 +92,7 @@ public final class Convolution {
         float[] dxiS2;     // and its interleaved input gradient (points no patch covers stay zero: serves only that plan)
         float[] transformed = new float[0];  // Winograd's V (or, for the weight gradient, Vᵀ)
         float[] products = new float[0];     // Winograd's U·V (or Ŷ)
-        float[] xLast;     // winograd's channels-last input and output gradient (zero borders: serve only that plan)
+        float[] xLast;     // the weight gradient's channels-last input and output gradient, F(2×2, 3×3) or stride 2 (zero borders: serve only that plan)
         float[] dyLast;
     }
 
@@ -437,6 +440,7 @@ public final class Convolution {
         boolean shifted = driver != null && plans().plan != null;
         Winograd winograd = driver == null ? null : plans().weightWinograd;
         boolean viaWinograd = winograd != null;
+        WinogradStride2WeightGradient stride2 = driver == null ? null : plans().weightWinogradS2;
         Parallel.forParts(batch, (n0, n1, part, worker) -> {
             if (first != null) first.run(n0, n1);
             float[] acc = part == 0 ? dw : partial(part, dwSize);
@@ -454,6 +458,23 @@ public final class Convolution {
                     winograd.weightGradient(driver, x, gi * g.inputSize(), inputSize(), dy, gi * mg * p, outputSize(), n0, n1,
                             grad, gi * groupSize, xLast, dyLast, vT, dyHat);
                     winograd.storeWeightGradient(grad, gi * groupSize, acc, gi * mg * kg);
+                }
+                addBiasSums(dy, n0, n1, bacc);
+                return;
+            }
+            if (stride2 != null) {
+                Scratch s = scratch(worker, 0, 0, 0);
+                float[] xLast = s.xLast = exact(s.xLast, stride2.channelsLastInputSize());
+                float[] dyLast = s.dyLast = exact(s.dyLast, stride2.channelsLastGradientSize());
+                float[] vT = s.transformed = grow(s.transformed, stride2.transposedSize());
+                float[] dyHat = s.products = grow(s.products, stride2.hatSize());
+                int groupSize = stride2.gradientSize();
+                float[] grad = s.grad = grow(s.grad, groups * groupSize);
+                Arrays.fill(grad, 0, groups * groupSize, 0f);
+                for (int gi = 0; gi < groups; gi++) {
+                    stride2.weightGradient(driver, x, gi * g.inputSize(), inputSize(), dy, gi * mg * p, outputSize(), n0, n1,
+                            grad, gi * groupSize, xLast, dyLast, vT, dyHat);
+                    stride2.storeWeightGradient(grad, gi * groupSize, acc, gi * mg * kg);
                 }
                 addBiasSums(dy, n0, n1, bacc);
                 return;
@@ -565,6 +586,8 @@ public final class Convolution {
                 winogradS2 = winogradStride2Pays(g, mg) ? new WinogradStride2(g, mg, driver.mr(), driver.nr(), driver.kc()) : null;
                 gradWinogradS2 = winogradStride2GradientPays(g, mg)
                         ? new WinogradStride2Gradient(g, mg, driver.mr(), driver.nr(), driver.kc()) : null;
+                weightWinogradS2 = winogradStride2WeightGradientPays(g, mg, driver.nr())
+                        ? new WinogradStride2WeightGradient(g, mg, driver.mr(), driver.nr(), driver.kc()) : null;
             }
             plansReady = true;
         }
@@ -640,6 +663,24 @@ public final class Convolution {
 
     private static final boolean WINOGRAD_STRIDE2_GRADIENT = WINOGRAD_STRIDE2
             && !"false".equalsIgnoreCase(System.getProperty("jcnn.winogradStride2Gradient", "true"));
+
+    /**
+     * Where the weight gradient uses {@link WinogradStride2WeightGradient}: 3×3 stride-2 layers with at least 16
+     * channels out and in, and at least a B panel's width (nr) of channels in — its products are (out × tiles)·(tiles ×
+     * in), deep whatever the channel counts, and Vᵀ's panels are nr input channels wide. Measured at 1 thread against
+     * the phase-plane weight gradient (alternated runs, minima), with 8 lanes (-XX:MaxVectorSize=32) on an AVX-512
+     * machine: (32,64,56,56)→128 37.0–39.0 → 26.1–26.8 ms, (100,64,14,14)→128 10.2 → 6.7, (100,32,28,28)→64 9.6 → 6.4,
+     * (64,16,32,32)→32 2.18 → 1.47, (100,32,16,16)→32 2.25 → 1.07; with 16 lanes (nr = 32, the same transforms on
+     * 8-lane vectors, the products on 16): 25.5 → 21.1, 6.7 → 4.1, 6.3 → 4.3, 1.84 → 0.96, but with 16 channels in
+     * 1.74 → 2.25 (half of each panel padding).
+     */
+    static boolean winogradStride2WeightGradientPays(ConvGeometry geometry, int outChannels, int nr) {
+        return WINOGRAD_STRIDE2_WEIGHT_GRADIENT && PanamaWinogradStride2.WEIGHT_GRADIENT_AVAILABLE && WinogradStride2.applies(geometry)
+                && geometry.channels() >= Math.max(16, nr) && outChannels >= 16;
+    }
+
+    private static final boolean WINOGRAD_STRIDE2_WEIGHT_GRADIENT = WINOGRAD_STRIDE2
+            && !"false".equalsIgnoreCase(System.getProperty("jcnn.winogradStride2WeightGradient", "true"));
 
     /**
      * dst = the convolution of src by {@code plan} (F(4×4, 3×3) or the stride-2 algorithm, eight images per group)

@@ -138,6 +138,18 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
+    public void stride2ChannelsLast(WinogradStride2WeightGradient plan, float[] x, int xOff, float[] dy, int dyOff,
+                                    float[] xLast, float[] dyLast) {
+        PanamaWinogradStride2.channelsLast(plan, x, xOff, dy, dyOff, xLast, dyLast);
+    }
+
+    @Override
+    public void stride2WeightTransforms(WinogradStride2WeightGradient plan, float[] xLast, float[] dyLast, int t0,
+                                        int count, int k0, int depth, float[] vT, float[] dyHat) {
+        PanamaWinogradStride2.weightTransforms(plan, xLast, dyLast, t0, count, k0, depth, vT, dyHat);
+    }
+
+    @Override
     public void winogradChannelsLast(Winograd plan, float[] x, int xOff, float[] dy, int dyOff, float[] xLast, float[] dyLast) {
         PanamaWinograd.channelsLast(plan, x, xOff, dy, dyOff, xLast, dyLast);
     }

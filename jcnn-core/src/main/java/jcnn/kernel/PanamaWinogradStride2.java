@@ -17,6 +17,12 @@ final class PanamaWinogradStride2 {
     /** Whether this class can run here: the copy into lanes is written for 8-lane vectors. */
     static final boolean AVAILABLE = PanamaWinograd4x4.AVAILABLE;
 
+    /**
+     * Whether the weight gradient's transforms can run here: they work on 256-bit vectors of channels, whatever the
+     * GEMM's width (with AVX-512 its micro-kernel then computes the 25 products on 16 lanes).
+     */
+    static final boolean WEIGHT_GRADIENT_AVAILABLE = FloatVector.SPECIES_PREFERRED.length() >= S.length();
+
     private PanamaWinogradStride2() {}
 
     /**
@@ -39,11 +45,11 @@ final class PanamaWinogradStride2 {
                 int o = cBase + col / nr * depth * nr + col % nr;
                 int r0 = base, r1 = r0 + row, r2 = r1 + row, r3 = r2 + row, r4 = r3 + row;
                 // the rows of Bᵀ·d: d0 - d2, d2, d4 - d2, d1, d3
-                difference(xi, r0, r2, v, o, vp);
-                copy(xi, r2, v, o + 5 * vp, vp);
-                difference(xi, r4, r2, v, o + 10 * vp, vp);
-                copy(xi, r1, v, o + 15 * vp, vp);
-                copy(xi, r3, v, o + 20 * vp, vp);
+                difference(xi, r0, r2, L, v, o, vp);
+                copy(xi, r2, L, v, o + 5 * vp, vp);
+                difference(xi, r4, r2, L, v, o + 10 * vp, vp);
+                copy(xi, r1, L, v, o + 15 * vp, vp);
+                copy(xi, r3, L, v, o + 20 * vp, vp);
             }
         }
     }
@@ -54,11 +60,14 @@ final class PanamaWinogradStride2 {
      * the row's five vectors ran at 130-300 ns per unit and channel, with its last two calls not inlined).
      */
 
-    /** Row (a - b) of Bᵀ·d, rows a and b of the patch at xi[a] and xi[b], ·B, at out[o + k·step]. */
-    private static void difference(float[] xi, int a, int b, float[] out, int o, int step) {
-        FloatVector t0 = load(xi, a).sub(load(xi, b)), t1 = load(xi, a + L).sub(load(xi, b + L));
-        FloatVector t2 = load(xi, a + 2 * L).sub(load(xi, b + 2 * L)), t3 = load(xi, a + 3 * L).sub(load(xi, b + 3 * L));
-        FloatVector t4 = load(xi, a + 4 * L).sub(load(xi, b + 4 * L));
+    /**
+     * Row (a - b) of Bᵀ·d, rows a and b of the patch at x[a] and x[b] (a patch's columns {@code col} floats apart:
+     * L in the interleaved copy, the channels in a channels-last one), ·B, at out[o + k·step].
+     */
+    private static void difference(float[] x, int a, int b, int col, float[] out, int o, int step) {
+        FloatVector t0 = load(x, a).sub(load(x, b)), t1 = load(x, a + col).sub(load(x, b + col));
+        FloatVector t2 = load(x, a + 2 * col).sub(load(x, b + 2 * col)), t3 = load(x, a + 3 * col).sub(load(x, b + 3 * col));
+        FloatVector t4 = load(x, a + 4 * col).sub(load(x, b + 4 * col));
         t0.sub(t2).intoArray(out, o);
         t2.intoArray(out, o + step);
         t4.sub(t2).intoArray(out, o + 2 * step);
@@ -66,14 +75,71 @@ final class PanamaWinogradStride2 {
         t3.intoArray(out, o + 4 * step);
     }
 
-    /** Row a of the patch (a row of Bᵀ·d as it is), ·B, at out[o + k·step]. */
-    private static void copy(float[] xi, int a, float[] out, int o, int step) {
-        FloatVector t0 = load(xi, a), t2 = load(xi, a + 2 * L);
+    /** Row a of the patch (a row of Bᵀ·d as it is), ·B, at out[o + k·step]; columns as in {@link #difference}. */
+    private static void copy(float[] x, int a, int col, float[] out, int o, int step) {
+        FloatVector t0 = load(x, a), t2 = load(x, a + 2 * col);
         t0.sub(t2).intoArray(out, o);
         t2.intoArray(out, o + step);
-        load(xi, a + 4 * L).sub(t2).intoArray(out, o + 2 * step);
-        load(xi, a + L).intoArray(out, o + 3 * step);
-        load(xi, a + 3 * L).intoArray(out, o + 4 * step);
+        load(x, a + 4 * col).sub(t2).intoArray(out, o + 2 * step);
+        load(x, a + col).intoArray(out, o + 3 * step);
+        load(x, a + 3 * col).intoArray(out, o + 4 * step);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // The weight gradient's copies and transforms (WinogradStride2WeightGradient)
+    // ---------------------------------------------------------------------------------------------------
+
+    /** {@link WinogradStride2WeightGradient#toChannelsLast}: x and dy of one image by 8×8 register transposes. */
+    static void channelsLast(WinogradStride2WeightGradient w, float[] x, int xOff, float[] dy, int dyOff, float[] xLast,
+                             float[] dyLast) {
+        PanamaTranspose.toPositions(x, xOff, w.channels, w.inputPositions, w.inputSteps, xLast, w.channels, 0);
+        PanamaTranspose.toPositions(dy, dyOff, w.outChannels, w.gradientPositions, w.gradientSteps, dyLast, w.outChannels, 0);
+    }
+
+    /** Four lanes: one row of an A panel (mr = 4 output channels). */
+    private static final VectorSpecies<Float> Q = FloatVector.SPECIES_128;
+
+    /**
+     * {@link WinogradStride2WeightGradient#gradientTransforms}: per tile, V for L input channels at a time (the rows
+     * of Bᵀ·d as in the forward's {@link #input}, each point's vector one row of a Vᵀ panel), and the 9 distinct
+     * points of Ŷ for four output channels at a time (one row of an A panel each). Same arithmetic as the scalar
+     * reference.
+     */
+    static void weightTransforms(WinogradStride2WeightGradient w, float[] xLast, float[] dyLast, int t0, int count,
+                                 int k0, int depth, float[] vT, float[] dyHat) {
+        if (w.mr != Q.length()) throw new IllegalStateException("A panels of " + w.mr + " rows, expected " + Q.length());
+        final int cs = w.gradientChannels(), ms = w.gradientOutChannels(), row = w.wp * cs, w2 = 2 * w.tilesW;
+        final int tilesW = w.tilesW, nr = w.nr, mr = w.mr, vs = w.transposedStride(), ys = w.hatStride();
+        for (int t = t0; t < t0 + count; t++) {
+            int ty = t / tilesW, tx = t - ty * tilesW, k = k0 + t - t0;
+            int base = (4 * ty * w.wp + 4 * tx) * cs;
+            for (int c = 0; c < cs; c += L) {
+                int o = (c / nr) * nr * depth + k * nr + c % nr;
+                int r0 = base + c, r1 = r0 + row, r2 = r1 + row, r3 = r2 + row, r4 = r3 + row;
+                difference(xLast, r0, r2, cs, vT, o, vs);
+                copy(xLast, r2, cs, vT, o + 5 * vs, vs);
+                difference(xLast, r4, r2, cs, vT, o + 10 * vs, vs);
+                copy(xLast, r1, cs, vT, o + 15 * vs, vs);
+                copy(xLast, r3, cs, vT, o + 20 * vs, vs);
+            }
+            int at = (2 * ty * w2 + 2 * tx) * ms, below = w2 * ms;
+            for (int m = 0; m < ms; m += mr) {
+                int o = (m / mr) * mr * depth + k * mr;
+                FloatVector a = FloatVector.fromArray(Q, dyLast, at + m), b = FloatVector.fromArray(Q, dyLast, at + ms + m);
+                FloatVector c = FloatVector.fromArray(Q, dyLast, at + below + m), e = FloatVector.fromArray(Q, dyLast, at + below + ms + m);
+                // A·dy: distinct rows (a, b), (a + c, b + e), (c, e); each row (p, q) then ·Aᵀ -> (p, p + q, q)
+                FloatVector s0 = a.add(c), s1 = b.add(e);
+                a.intoArray(dyHat, o);
+                a.add(b).intoArray(dyHat, o + ys);
+                b.intoArray(dyHat, o + 2 * ys);
+                s0.intoArray(dyHat, o + 3 * ys);
+                s0.add(s1).intoArray(dyHat, o + 4 * ys);
+                s1.intoArray(dyHat, o + 5 * ys);
+                c.intoArray(dyHat, o + 6 * ys);
+                c.add(e).intoArray(dyHat, o + 7 * ys);
+                e.intoArray(dyHat, o + 8 * ys);
+            }
+        }
     }
 
     /**

@@ -140,6 +140,21 @@ class ConvolutionTest {
             org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradStride2GradientPays(s2, 16) || !PanamaWinogradStride2.AVAILABLE);
         }
         org.junit.jupiter.api.Assertions.assertFalse(Convolution.winogradStride2GradientPays(ConvGeometry.of(4, 10, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 16));
+        // the stride-2 weight gradient: every stride-2 case above with 32 channels in (per group), at either panel width
+        for (int nr : new int[] {16, 32}) {
+            for (ConvGeometry s2 : new ConvGeometry[] {ConvGeometry.of(32, 11, 12, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1),
+                    ConvGeometry.of(32, 9, 9, 3, 3, 2, 2, 2, 2, 2, 2, 1, 1), ConvGeometry.of(32, 14, 13, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1)}) {
+                org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradStride2WeightGradientPays(s2, 16, nr)
+                        || !PanamaWinogradStride2.WEIGHT_GRADIENT_AVAILABLE, s2 + ", nr " + nr);
+            }
+        }
+        ConvGeometry narrow = ConvGeometry.of(16, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+        org.junit.jupiter.api.Assertions.assertTrue(Convolution.winogradStride2WeightGradientPays(narrow, 16, 16)
+                || !PanamaWinogradStride2.WEIGHT_GRADIENT_AVAILABLE);
+        org.junit.jupiter.api.Assertions.assertFalse(Convolution.winogradStride2WeightGradientPays(narrow, 16, 32));
+        org.junit.jupiter.api.Assertions.assertFalse(Convolution.winogradStride2WeightGradientPays(narrow, 12, 16));
+        org.junit.jupiter.api.Assertions.assertFalse(Convolution.winogradStride2WeightGradientPays(ConvGeometry.of(8, 10, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 16, 16));
+        org.junit.jupiter.api.Assertions.assertFalse(Convolution.winogradStride2WeightGradientPays(ConvGeometry.of(32, 10, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 16, 16));
         org.junit.jupiter.api.Assertions.assertFalse(Convolution.winogradStride2GradientPays(ConvGeometry.of(32, 10, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 8));
         org.junit.jupiter.api.Assertions.assertFalse(Convolution.winogradStride2Pays(ConvGeometry.of(16, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 12));
         org.junit.jupiter.api.Assertions.assertFalse(Convolution.winogradStride2Pays(ConvGeometry.of(64, 12, 11, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 8));
