@@ -226,7 +226,7 @@ final class GemmPanama implements GemmKernel {
                 // registers (Linear 4320->100, x's panels: 0.21 -> 0.07 ms), the rest one by one
                 int r0 = aOff + (i0 + ir) * lda + p0, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
                 int p = 0;
-                if (PanamaTranspose.EIGHT_LANES) {
+                if (LANES == 8 && PanamaTranspose.EIGHT_LANES) {
                     for (; p + LANES <= kc; p += LANES, d += MR * LANES) PanamaTranspose.interleave4(a, r0 + p, lda, dst, d);
                 }
                 for (; p < kc; p++, d += MR) {
@@ -292,7 +292,7 @@ final class GemmPanama implements GemmKernel {
                         for (int j = 0; j < NR; j++) dst[d + j] = j < cols ? b[src + j] : 0f;
                     }
                 }
-            } else if (cols == NR && PanamaTranspose.EIGHT_LANES) {
+            } else if (cols == NR && LANES == 8 && PanamaTranspose.EIGHT_LANES) {
                 // B stored transposed: each half panel is 8 rows of B, transposed 8 columns at a time in registers
                 // (Linear 4320->100, Wᵀ's panels: 0.22 -> 0.17 ms, near a plain copy's 0.14), the last kc % 8
                 // columns one by one

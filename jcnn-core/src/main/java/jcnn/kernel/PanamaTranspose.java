@@ -13,7 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * each position's 8 channels stored with one vector store.
  */
 final class PanamaTranspose {
-    private static final VectorSpecies<Float> S = GemmPanama.SPECIES;
+    /**
+     * 256-bit vectors, whatever the GEMM's width: the transposes work on blocks of 8 × 8 (with AVX-512 the GEMM's
+     * vectors have 16 lanes, and the Winograd kernels that interleave eight images still use these).
+     */
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
 
     private PanamaTranspose() {}
@@ -40,8 +44,11 @@ final class PanamaTranspose {
         }
     }
 
-    /** Whether the register transposes below apply: they are written for 8 lanes (AVX2). */
-    static final boolean EIGHT_LANES = L == 8;
+    /**
+     * Whether the register transposes below run on the hardware's vectors: 256-bit ones (AVX2, or AVX-512), not a
+     * JVM limited to narrower ones (e.g. -XX:MaxVectorSize=16), where the Vector API would emulate them.
+     */
+    static final boolean EIGHT_LANES = FloatVector.SPECIES_PREFERRED.length() >= L;
 
     /**
      * Four rows of 8 (src[s + r·stride ...], r < 4) interleaved: dst[d + 4·j + r] = row r's element j, 32 floats
