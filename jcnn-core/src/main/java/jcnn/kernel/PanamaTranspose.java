@@ -19,6 +19,8 @@ final class PanamaTranspose {
      */
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
+    /** The side of the transposed blocks: 8 floats. */
+    static final int WIDTH = L;
 
     private PanamaTranspose() {}
 
