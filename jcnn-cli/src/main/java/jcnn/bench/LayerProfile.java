@@ -32,7 +32,9 @@ public final class LayerProfile {
         Arrays.fill(fwd, Double.MAX_VALUE);
         Arrays.fill(bwd, Double.MAX_VALUE);
         double lossTime = Double.MAX_VALUE, stepTime = Double.MAX_VALUE;
-        int warmup = Math.max(3, steps / 5);
+        // enough steps for the JIT to compile every layer's paths: with 8, the last Linear's forward (100x10x100, a few
+        // microseconds) was still interpreted and took 0.45 ms
+        int warmup = Math.max(60, steps);
         for (int s = 0; s < steps + warmup; s++) {
             boolean record = s >= warmup;
             Tensor h = x;

@@ -19,6 +19,11 @@ public final class Elementwise {
         FAST.reluCopy(x, xOff, y, yOff, n);
     }
 
+    /** See {@link ElementwiseKernel#copyRows}. */
+    public static void copyRows(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows, int n, boolean relu) {
+        FAST.copyRows(x, xOff, xStride, y, yOff, yStride, rows, n, relu);
+    }
+
     public static void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
         FAST.reluBackward(y, dy, dx, from, to);
     }

@@ -13,6 +13,12 @@ interface ElementwiseKernel {
     /** y[yOff + i] = max(x[xOff + i], 0) for i in [0, n): ReLU fused into a copy. */
     void reluCopy(float[] x, int xOff, float[] y, int yOff, int n);
 
+    /**
+     * Rows r in [0, rows) of n floats, x[xOff + r·xStride + i] to y[yOff + r·yStride + i], through ReLU when
+     * {@code relu}: the compaction of a convolution computed on the padded width. x and y must not overlap.
+     */
+    void copyRows(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows, int n, boolean relu);
+
     /** dx[i] = y[i] &gt; 0 ? dy[i] : 0 for i in [from, to), where y is ReLU's output. */
     void reluBackward(float[] y, float[] dy, float[] dx, int from, int to);
 
@@ -31,9 +37,11 @@ interface ElementwiseKernel {
     void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W, int OH, int OW);
 
     /**
-     * x[off] + ... + x[off + n - 1] as eight interleaved partial sums (element i goes to sum i mod 8, the last
-     * n mod 8 elements to sum 0), combined as ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)): a fixed order, so
-     * the result depends only on the data, and one that an 8-lane vector accumulator reproduces bit for bit.
+     * x[off] + ... + x[off + n - 1] as 32 interleaved partial sums (element i goes to sum i mod 32, the last n mod 32
+     * elements to sum 0, in order), folded in halves: t_l = s_l + s_(l+16), u_l = t_l + t_(l+8), then
+     * ((u0 + u1) + (u2 + u3)) + ((u4 + u5) + (u6 + u7)). A fixed order, so the result depends only on the data, and
+     * one that two 16-lane or four 8-lane vector accumulators reproduce bit for bit; 32 sums rather than 8, so that
+     * the vector adds are independent chains (one 8-lane chain waits on the add's latency at every step).
      */
     float sum(float[] x, int off, int n);
 
@@ -71,21 +79,15 @@ interface ElementwiseKernel {
 
         @Override
         public float sum(float[] x, int off, int n) {
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            float[] s = new float[32];
             int i = 0;
-            for (; i + 8 <= n; i += 8) {
-                int j = off + i;
-                s0 += x[j];
-                s1 += x[j + 1];
-                s2 += x[j + 2];
-                s3 += x[j + 3];
-                s4 += x[j + 4];
-                s5 += x[j + 5];
-                s6 += x[j + 6];
-                s7 += x[j + 7];
+            for (; i + 32 <= n; i += 32) {
+                for (int l = 0; l < 32; l++) s[l] += x[off + i + l];
             }
-            for (; i < n; i++) s0 += x[off + i];
-            return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+            for (; i < n; i++) s[0] += x[off + i];
+            float[] u = new float[8];
+            for (int l = 0; l < 8; l++) u[l] = (s[l] + s[l + 16]) + (s[l + 8] + s[l + 24]);
+            return ((u[0] + u[1]) + (u[2] + u[3])) + ((u[4] + u[5]) + (u[6] + u[7]));
         }
 
         @Override
@@ -96,6 +98,14 @@ interface ElementwiseKernel {
         @Override
         public void reluCopy(float[] x, int xOff, float[] y, int yOff, int n) {
             for (int i = 0; i < n; i++) y[yOff + i] = Math.max(x[xOff + i], 0f);
+        }
+
+        @Override
+        public void copyRows(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows, int n, boolean relu) {
+            for (int r = 0; r < rows; r++, xOff += xStride, yOff += yStride) {
+                if (relu) reluCopy(x, xOff, y, yOff, n);
+                else System.arraycopy(x, xOff, y, yOff, n);
+            }
         }
 
         @Override

@@ -161,25 +161,20 @@ final class ShiftPlan {
      */
     void compact(float[] padded, int rows, float[] y, int yOff, boolean relu) {
         final int OH = g.outH(), OW = g.outW();
-        for (int m = 0; m < rows; m++) {
-            int src = m * cols, dst = yOff + m * outPlane;
-            for (int oh = 0; oh < OH; oh++, src += wp, dst += OW) {
-                if (relu) Elementwise.reluCopy(padded, src, y, dst, OW);
-                else System.arraycopy(padded, src, y, dst, OW);
-            }
-        }
+        for (int m = 0; m < rows; m++) Elementwise.copyRows(padded, m * cols, wp, y, yOff + m * outPlane, OW, OH, OW, relu);
     }
 
     /** The inverse of {@link #compact} for one output gradient: NCHW rows into padded width, zeros elsewhere. */
     void expand(float[] dy, int dyOff, int rows, float[] padded) {
         final int OH = g.outH(), OW = g.outW();
         for (int m = 0; m < rows; m++) {
-            int dst = m * cols, src = dyOff + m * outPlane;
-            for (int oh = 0; oh < OH; oh++, src += OW, dst += wp) {
-                System.arraycopy(dy, src, padded, dst, OW);
-                java.util.Arrays.fill(padded, dst + OW, dst + wp, 0f);
+            // the rows in vectors, then the gaps (a few floats each) one by one: per row, arraycopy and fill took 26%
+            // of the (100,1,28,28)->30 weight gradient
+            Elementwise.copyRows(dy, dyOff + m * outPlane, OW, padded, m * cols, wp, OH, OW, false);
+            for (int oh = 0, dst = m * cols + OW; oh < OH; oh++, dst += wp) {
+                for (int j = 0; j < wp - OW; j++) padded[dst + j] = 0f;
             }
-            java.util.Arrays.fill(padded, m * cols + OH * wp, (m + 1) * cols, 0f);
+            for (int i = m * cols + OH * wp; i < (m + 1) * cols; i++) padded[i] = 0f;
         }
     }
 

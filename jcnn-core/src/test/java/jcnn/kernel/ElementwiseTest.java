@@ -41,6 +41,26 @@ class ElementwiseTest {
     }
 
     /**
+     * The compaction of rows (with and without ReLU) against the scalar definition, bit for bit, with -0 and NaN:
+     * widths below, at and between vector lengths (24 at 16 lanes ends with an overlapping vector); the floats
+     * between and after the destination rows keep their values.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 9, 15, 16, 17, 24, 28, 33})
+    void copyRowsMatchesReference(int n) {
+        int rows = 3, xStride = n + 4, yStride = n + 2;
+        float[] x = awkward(5 + rows * xStride, n);
+        for (boolean relu : new boolean[] {false, true}) {
+            float[] y = awkward(1 + rows * yStride + 3, n + 11), yRef = y.clone();
+            Elementwise.copyRows(x, 5, xStride, y, 1, yStride, rows, n, relu);
+            new ElementwiseKernel.Scalar().copyRows(x, 5, xStride, yRef, 1, yStride, rows, n, relu);
+            for (int i = 0; i < y.length; i++) {
+                assertEquals(Float.floatToRawIntBits(yRef[i]), Float.floatToRawIntBits(y[i]), "relu=" + relu + ", y[" + i + "]");
+            }
+        }
+    }
+
+    /**
      * The stride-2 row copies of im2col and col2im against their scalar definitions, bit for bit, with -0 and NaN
      * among the values. Both rows end where their arrays end, x[xOff + 2n - 2] being the last element, so a load
      * or a store past the row (which for col2im could be another thread's row) would throw.
@@ -69,22 +89,33 @@ class ElementwiseTest {
 
     /**
      * The sum's fixed order, bit for bit: random values of mixed magnitudes, which a different grouping would round
-     * differently; and a small exact case (elements 0, 8 and the tail's 16 share partial sum 0).
+     * differently; and small exact cases (elements 0, 32 and the tail's 64 share partial sum 0).
      */
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 7, 8, 9, 15, 16, 17, 100, 576, 4099})
+    @ValueSource(ints = {0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 100, 576, 4099})
     void sumMatchesReference(int n) {
         SplittableRandom r = new SplittableRandom(n);
         float[] x = new float[n + 5];
         for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2 - 1) * (1 << r.nextInt(12));
         assertEquals(Float.floatToIntBits(Elementwise.sumReference(x, 5, n)), Float.floatToIntBits(Elementwise.sum(x, 5, n)));
-        float[] y = new float[17];
+        float[] y = new float[65];
         y[0] = 3f;
         y[1] = 5f;
         y[8] = 7f;
         y[16] = 11f;
-        assertEquals(26f, Elementwise.sum(y, 0, 17));
-        assertEquals(26f, Elementwise.sumReference(y, 0, 17));
+        y[32] = 13f;
+        y[64] = 17f;
+        assertEquals(56f, Elementwise.sum(y, 0, 65));
+        assertEquals(56f, Elementwise.sumReference(y, 0, 65));
+        // the grouping: 2^24 + 1 rounds back to 2^24, so in order x[0] + x[8] + x[16] + x[24] = 2^24; the definition
+        // adds sums 8 and 24 first (1 + 1 = 2) and then 2^24 + 2 is exact
+        float[] z = new float[32];
+        z[0] = 16777216f;
+        z[8] = 1f;
+        z[16] = 1f;
+        z[24] = 1f;
+        assertEquals(16777218f, Elementwise.sumReference(z, 0, 32));
+        assertEquals(16777218f, Elementwise.sum(z, 0, 32));
     }
 
     /**
