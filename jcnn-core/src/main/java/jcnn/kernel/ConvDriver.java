@@ -10,6 +10,9 @@ interface ConvDriver {
     /** Panel width of B (columns). */
     int nr();
 
+    /** Panel width of B for {@link #multiplyPackedNarrow}: one vector. */
+    int narrowNr();
+
     /** Panel height of A (rows). */
     int mr();
 
@@ -39,6 +42,13 @@ interface ConvDriver {
      */
     void multiplyPacked(float[] packedA, int aOff, int m, int k, float[] packedB, int bOff, int cols, float beta,
                         float[] out, int outOff, int ldc);
+
+    /**
+     * {@link #multiplyPacked} with B in panels of {@link #narrowNr} columns: products with at most that many columns,
+     * of which {@link #nr}-wide panels would be mostly padding.
+     */
+    void multiplyPackedNarrow(float[] packedA, int aOff, int m, int k, float[] packedB, int bOff, int cols, float beta,
+                              float[] out, int outOff, int ldc);
 
     /** {@link Winograd#inputTransform}, vectorised: V for tiles [t0, t0 + count) of the padded image xpad. */
     void winogradInput(Winograd plan, float[] xpad, int t0, int count, int width, float[] v);

@@ -147,6 +147,69 @@ final class GemmPanama implements GemmKernel {
     }
 
     /**
+     * C[0:mc, 0:nc] = A block (packed from {@code aBase}) · B block + beta·C, where B is packed in panels one vector
+     * ({@link #LANES} columns) wide instead of {@link #NR}: for products with at most LANES columns (a weight
+     * gradient's M × C with C = 16 on a 16-lane machine), of which NR-wide panels would be half padding. Tiles of 8
+     * rows (two A panels) × one vector: 8 accumulators, one B load and 8 broadcasts per step.
+     */
+    static void macroKernelNarrow(int mc, int nc, int kc, float[] packA, int aBase, float[] packB, int bBase, float beta,
+                                  float[] c, int cOff, int ldc, float[] edge) {
+        for (int jr = 0; jr < nc; jr += LANES) {
+            int cols = Math.min(LANES, nc - jr);
+            for (int ir = 0; ir < mc; ir += 2 * MR) {
+                int rows = Math.min(2 * MR, mc - ir), a0 = aBase + ir * kc, co = cOff + ir * ldc + jr;
+                if (rows == 2 * MR && cols == LANES) {
+                    microKernelNarrow(kc, packA, a0, a0 + MR * kc, packB, bBase + jr * kc, beta, c, co, ldc);
+                    continue;
+                }
+                // edge tiles in full into the edge buffer (a last single A panel read twice), then their valid part;
+                // no masked vector operations, which C2 compiled into the Vector API's slow fallback in some runs
+                microKernelNarrow(kc, packA, a0, rows > MR ? a0 + MR * kc : a0, packB, bBase + jr * kc, 0f, edge, 0, LANES);
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < cols; j++) {
+                        int ci = co + r * ldc + j;
+                        float v = edge[r * LANES + j];
+                        c[ci] = beta == 0f ? v : v + beta * c[ci];
+                    }
+                }
+            }
+        }
+    }
+
+    /** C[0:8, 0:LANES] (+)= the A panels at a0 and a1 (rows 0-3 and 4-7) · one B panel of LANES columns at bo. */
+    private static void microKernelNarrow(int kc, float[] pa, int a0, int a1, float[] pb, int bo, float beta,
+                                          float[] c, int co, int ldc) {
+        FloatVector c0 = FloatVector.zero(SPECIES), c1 = FloatVector.zero(SPECIES);
+        FloatVector c2 = FloatVector.zero(SPECIES), c3 = FloatVector.zero(SPECIES);
+        FloatVector c4 = FloatVector.zero(SPECIES), c5 = FloatVector.zero(SPECIES);
+        FloatVector c6 = FloatVector.zero(SPECIES), c7 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b = FloatVector.fromArray(SPECIES, pb, bo + p * LANES);
+            int x = a0 + p * MR, y = a1 + p * MR;
+            FloatVector a = FloatVector.broadcast(SPECIES, pa[x]);
+            c0 = a.fma(b, c0);
+            a = FloatVector.broadcast(SPECIES, pa[x + 1]);
+            c1 = a.fma(b, c1);
+            a = FloatVector.broadcast(SPECIES, pa[x + 2]);
+            c2 = a.fma(b, c2);
+            a = FloatVector.broadcast(SPECIES, pa[x + 3]);
+            c3 = a.fma(b, c3);
+            a = FloatVector.broadcast(SPECIES, pa[y]);
+            c4 = a.fma(b, c4);
+            a = FloatVector.broadcast(SPECIES, pa[y + 1]);
+            c5 = a.fma(b, c5);
+            a = FloatVector.broadcast(SPECIES, pa[y + 2]);
+            c6 = a.fma(b, c6);
+            a = FloatVector.broadcast(SPECIES, pa[y + 3]);
+            c7 = a.fma(b, c7);
+        }
+        storeRow(c0, c1, beta, c, co, ldc);
+        storeRow(c2, c3, beta, c, co + 2 * ldc, ldc);
+        storeRow(c4, c5, beta, c, co + 4 * ldc, ldc);
+        storeRow(c6, c7, beta, c, co + 6 * ldc, ldc);
+    }
+
+    /**
      * C[0:4, 0:NR] = A_panel (4×kc, packed k-major) · B_panel (kc×NR, packed k-major) + beta·C.
      * With beta == 0 the old C is never read, so garbage (even NaN) in C does not leak into the result.
      */
@@ -195,16 +258,21 @@ final class GemmPanama implements GemmKernel {
     }
 
     private static void storeRow(FloatVector v0, FloatVector v1, float beta, float[] c, int co) {
+        storeRow(v0, v1, beta, c, co, LANES);
+    }
+
+    /** v0 to c[co ...] and v1 to c[co + step ...], each plus beta times the old value. */
+    private static void storeRow(FloatVector v0, FloatVector v1, float beta, float[] c, int co, int step) {
         if (beta == 1f) {
             v0 = v0.add(FloatVector.fromArray(SPECIES, c, co));
-            v1 = v1.add(FloatVector.fromArray(SPECIES, c, co + LANES));
+            v1 = v1.add(FloatVector.fromArray(SPECIES, c, co + step));
         } else if (beta != 0f) {
             FloatVector vb = FloatVector.broadcast(SPECIES, beta);
             v0 = FloatVector.fromArray(SPECIES, c, co).fma(vb, v0);
-            v1 = FloatVector.fromArray(SPECIES, c, co + LANES).fma(vb, v1);
+            v1 = FloatVector.fromArray(SPECIES, c, co + step).fma(vb, v1);
         }
         v0.intoArray(c, co);
-        v1.intoArray(c, co + LANES);
+        v1.intoArray(c, co + step);
     }
 
     /** Packs rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) into MR-row panels, k-major, zero-padded. */

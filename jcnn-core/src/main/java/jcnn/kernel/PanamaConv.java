@@ -85,6 +85,17 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
+    public int narrowNr() {
+        return GemmPanama.LANES;
+    }
+
+    @Override
+    public void multiplyPackedNarrow(float[] packedA, int aOff, int m, int k, float[] packedB, int bOff, int cols, float beta,
+                                     float[] out, int outOff, int ldc) {
+        GemmPanama.macroKernelNarrow(m, cols, k, packedA, aOff, packedB, bOff, beta, out, outOff, ldc, EDGE.get());
+    }
+
+    @Override
     public void winogradInput(Winograd plan, float[] xpad, int t0, int count, int width, float[] v) {
         PanamaWinograd.input(plan, xpad, t0, count, width, v);
     }

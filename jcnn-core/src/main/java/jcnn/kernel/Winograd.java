@@ -366,8 +366,13 @@ final class Winograd {
                 t += take;
                 if (filled == depth) {
                     for (int xi = 0; xi < 16; xi++) {
-                        driver.multiplyPacked(dyHat, xi * hatStride(), outChannels, depth, vT, xi * transposedStride(),
-                                channels, 1f, grad, gradOff + xi * outChannels * channels, channels);
+                        if (nr == driver.nr()) {
+                            driver.multiplyPacked(dyHat, xi * hatStride(), outChannels, depth, vT, xi * transposedStride(),
+                                    channels, 1f, grad, gradOff + xi * outChannels * channels, channels);
+                        } else {
+                            driver.multiplyPackedNarrow(dyHat, xi * hatStride(), outChannels, depth, vT, xi * transposedStride(),
+                                    channels, 1f, grad, gradOff + xi * outChannels * channels, channels);
+                        }
                     }
                     blockStart += depth;
                     filled = 0;

@@ -207,6 +207,39 @@ class GemmTest {
         assertTrue(Gemm.implementation().contains("Vector API") || Gemm.implementation().contains("scalar"));
     }
 
+    /**
+     * The products on B panels one vector wide (tiles of 8 rows, two A panels): rows in whole and partial tiles (a
+     * last single A panel read twice, its copy not stored), one partial, one whole and several panels of columns,
+     * the three kinds of beta, C inside a larger matrix whose other cells must keep their values. Small integers, so
+     * every sum is exact and must equal the reference bit for bit.
+     */
+    @ParameterizedTest(name = "m={0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 4, 5, 8, 12, 19})
+    void narrowPanelsMatchReference(int m) {
+        int lanes = GemmPanama.LANES, mr = GemmPanama.MR, k = 37;
+        SplittableRandom rng = new SplittableRandom(m);
+        for (int n : new int[] {1, lanes - 3, lanes, 2 * lanes + 3}) {
+            float[] a = new float[m * k], b = new float[k * n];
+            for (int i = 0; i < a.length; i++) a[i] = rng.nextInt(-4, 5);
+            for (int i = 0; i < b.length; i++) b[i] = rng.nextInt(-4, 5);
+            float[] packA = new float[(m + mr - 1) / mr * mr * k];
+            GemmPanama.packA(false, a, 0, k, 0, 0, m, k, packA);
+            int panels = (n + lanes - 1) / lanes;
+            float[] packB = new float[panels * lanes * k];
+            for (int p = 0; p < k; p++)
+                for (int j = 0; j < n; j++) packB[(j / lanes) * lanes * k + p * lanes + j % lanes] = b[p * n + j];
+            for (float beta : new float[] {0f, 1f, 0.5f}) {
+                int ldc = n + 3;
+                float[] c = new float[2 + m * ldc];
+                for (int i = 0; i < c.length; i++) c[i] = rng.nextInt(-4, 5);
+                float[] expected = c.clone();
+                Gemm.sgemmReference(false, false, m, n, k, a, 0, k, b, 0, n, beta, expected, 2, ldc);
+                GemmPanama.macroKernelNarrow(m, n, k, packA, 0, packB, 0, beta, c, 2, ldc, new float[2 * mr * lanes]);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, c, "m=" + m + " n=" + n + " beta=" + beta);
+            }
+        }
+    }
+
     static float[] randomArray(SplittableRandom rng, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (rng.nextDouble() * 2 - 1);

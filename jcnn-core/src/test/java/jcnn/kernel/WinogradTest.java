@@ -103,6 +103,34 @@ class WinogradTest {
     }
 
     /**
+     * The same with Vᵀ in panels one vector wide ({@link ConvDriver#narrowNr}, the layout the layer uses where the
+     * input channels fit in one vector) and its products on the narrow-panel kernel: exact against the definition
+     * on the cases with that few channels.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 6})
+    void weightGradientWithNarrowPanelsExact(int which) {
+        ConvDriver driver = VectorSupport.CONV;
+        assumeTrue(driver != null, "Winograd runs on the Vector API driver");
+        int[] a = CASES[which];
+        assumeTrue(a[0] <= driver.narrowNr(), "more input channels than one vector holds");
+        SplittableRandom r = new SplittableRandom(700 + which);
+        ConvGeometry g = geometry(a);
+        int m = a[3];
+        Winograd plan = new Winograd(g, m, driver.mr(), driver.narrowNr(), driver.kc());
+        for (int images : new int[] {1, 2, 23}) {
+            float[] x = integers(r, images * g.inputSize()), dy = integers(r, images * m * g.colCols());
+            float[] grad = new float[plan.gradientSize() + 5];
+            plan.weightGradient(driver, x, 0, g.inputSize(), dy, 0, m * g.colCols(), 0, images, grad, 5,
+                    new float[plan.channelsLastInputSize()], new float[plan.channelsLastGradientSize()],
+                    new float[16 * plan.transposedStride()], new float[16 * plan.hatStride()]);
+            float[] dw = new float[m * g.colRows()];
+            plan.storeWeightGradient(grad, 5, dw, 0);
+            assertArrayEquals(directWeightGradient(g, m, x, dy, images), dw, g + " -> " + m + ", " + images + " images, narrow panels");
+        }
+    }
+
+    /**
      * The channels-last copy of x and dy (blocks transposed in registers, gathered positions, copied channels) against
      * its scalar reference: the same cells written with the same values, every other cell left as it was.
      */
