@@ -203,10 +203,27 @@ final class GemmPanama implements GemmKernel {
             a = FloatVector.broadcast(SPECIES, pa[y + 3]);
             c7 = a.fma(b, c7);
         }
-        storeRow(c0, c1, beta, c, co, ldc);
-        storeRow(c2, c3, beta, c, co + 2 * ldc, ldc);
-        storeRow(c4, c5, beta, c, co + 4 * ldc, ldc);
-        storeRow(c6, c7, beta, c, co + 6 * ldc, ldc);
+        // written out rather than through a helper taking the vectors: a helper C2 does not inline boxes them (a
+        // second level of such helpers under the main micro-kernel's stores made whole runs 4x slower)
+        if (beta != 0f) {
+            FloatVector vb = FloatVector.broadcast(SPECIES, beta);  // (an FMA by 1 rounds as the plain sum)
+            c0 = FloatVector.fromArray(SPECIES, c, co).fma(vb, c0);
+            c1 = FloatVector.fromArray(SPECIES, c, co + ldc).fma(vb, c1);
+            c2 = FloatVector.fromArray(SPECIES, c, co + 2 * ldc).fma(vb, c2);
+            c3 = FloatVector.fromArray(SPECIES, c, co + 3 * ldc).fma(vb, c3);
+            c4 = FloatVector.fromArray(SPECIES, c, co + 4 * ldc).fma(vb, c4);
+            c5 = FloatVector.fromArray(SPECIES, c, co + 5 * ldc).fma(vb, c5);
+            c6 = FloatVector.fromArray(SPECIES, c, co + 6 * ldc).fma(vb, c6);
+            c7 = FloatVector.fromArray(SPECIES, c, co + 7 * ldc).fma(vb, c7);
+        }
+        c0.intoArray(c, co);
+        c1.intoArray(c, co + ldc);
+        c2.intoArray(c, co + 2 * ldc);
+        c3.intoArray(c, co + 3 * ldc);
+        c4.intoArray(c, co + 4 * ldc);
+        c5.intoArray(c, co + 5 * ldc);
+        c6.intoArray(c, co + 6 * ldc);
+        c7.intoArray(c, co + 7 * ldc);
     }
 
     /**
@@ -258,21 +275,16 @@ final class GemmPanama implements GemmKernel {
     }
 
     private static void storeRow(FloatVector v0, FloatVector v1, float beta, float[] c, int co) {
-        storeRow(v0, v1, beta, c, co, LANES);
-    }
-
-    /** v0 to c[co ...] and v1 to c[co + step ...], each plus beta times the old value. */
-    private static void storeRow(FloatVector v0, FloatVector v1, float beta, float[] c, int co, int step) {
         if (beta == 1f) {
             v0 = v0.add(FloatVector.fromArray(SPECIES, c, co));
-            v1 = v1.add(FloatVector.fromArray(SPECIES, c, co + step));
+            v1 = v1.add(FloatVector.fromArray(SPECIES, c, co + LANES));
         } else if (beta != 0f) {
             FloatVector vb = FloatVector.broadcast(SPECIES, beta);
             v0 = FloatVector.fromArray(SPECIES, c, co).fma(vb, v0);
-            v1 = FloatVector.fromArray(SPECIES, c, co + step).fma(vb, v1);
+            v1 = FloatVector.fromArray(SPECIES, c, co + LANES).fma(vb, v1);
         }
         v0.intoArray(c, co);
-        v1.intoArray(c, co + step);
+        v1.intoArray(c, co + LANES);
     }
 
     /** Packs rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) into MR-row panels, k-major, zero-padded. */
