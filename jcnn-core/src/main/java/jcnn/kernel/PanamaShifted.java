@@ -402,7 +402,8 @@ final class PanamaShifted {
      * Partial sums (entry e = j·K + r at gOff + e·L, L lanes each) += dy row j · window r, for one image: each entry a
      * dot product over the padded width, kept lane-wise so the lanes are added only once, by {@link #storeGradient},
      * after the last image (a horizontal sum per entry and image would cost a good part of the product itself).
-     * {@code dypad} holds m · plan.cols floats.
+     * {@code dypad} holds m · plan.cols floats and only ever serves this plan: the positions outside the output (the
+     * padded width's extra columns, the tail) are zero from allocation on and never written ({@link ShiftPlan#expand}).
      */
     private static void dotGradient(ShiftPlan plan, float[] x, int xOff, float[] dy, int dyOff, int m,
                                     float[] grad, int gOff, float[] xpad, float[] dypad) {
@@ -415,6 +416,11 @@ final class PanamaShifted {
         final int k = plan.offsets.length, cols = plan.cols;
         int[] off = plan.offsets;
         int j = 0;
+        if (L >= 16 && fiveWideRows(plan)) {
+            for (; j + 4 <= m; j += 4) {
+                for (int r = 0; r < k; r += 5) dot4x5(cols, dypad, j * cols, cols, xpad, off[r], grad, gOff + (j * k + r) * L, k * L);
+            }
+        }
         for (; j + 2 <= m; j += 2) {
             int r = 0;
             for (; r + 4 <= k; r += 4) {
@@ -465,6 +471,89 @@ final class PanamaShifted {
         s11.intoArray(acc, v + ldv + L);
         s12.intoArray(acc, v + ldv + 2 * L);
         s13.intoArray(acc, v + ldv + 3 * L);
+    }
+
+    /** Whether the column-matrix rows come in runs of five adjacent windows (a 5-wide kernel, stride 1, no dilation). */
+    private static boolean fiveWideRows(ShiftPlan plan) {
+        int[] off = plan.offsets;
+        if (off.length % 5 != 0) return false;
+        for (int r = 0; r < off.length; r += 5) {
+            for (int t = 1; t < 5; t++) if (off[r + t] != off[r] + t) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Twenty dot products of length n (a multiple of L): rows a0 .. a0 + 3·lda of dy against the five adjacent windows
+     * at b0 .. b0 + 4 (one row of a 5-wide kernel), added lane-wise to the partial sums at v + i·ldv + t·L (dy row i,
+     * window t). 9 loads per 20 products, where {@link #dot2x4} needs 6 per 8; the 20 accumulators, 4 rows and a
+     * window need 25 vector registers, so only for machines with 32 (AVX-512, 16 lanes). The (100,1,28,28)->30 5x5
+     * weight gradient ... (see dotGradient's caller for the measurement).
+     */
+    private static void dot4x5(int n, float[] a, int a0, int lda, float[] x, int b0, float[] acc, int v, int ldv) {
+        int v1 = v + ldv, v2 = v1 + ldv, v3 = v2 + ldv;
+        FloatVector s00 = FloatVector.fromArray(S, acc, v), s01 = FloatVector.fromArray(S, acc, v + L);
+        FloatVector s02 = FloatVector.fromArray(S, acc, v + 2 * L), s03 = FloatVector.fromArray(S, acc, v + 3 * L);
+        FloatVector s04 = FloatVector.fromArray(S, acc, v + 4 * L);
+        FloatVector s10 = FloatVector.fromArray(S, acc, v1), s11 = FloatVector.fromArray(S, acc, v1 + L);
+        FloatVector s12 = FloatVector.fromArray(S, acc, v1 + 2 * L), s13 = FloatVector.fromArray(S, acc, v1 + 3 * L);
+        FloatVector s14 = FloatVector.fromArray(S, acc, v1 + 4 * L);
+        FloatVector s20 = FloatVector.fromArray(S, acc, v2), s21 = FloatVector.fromArray(S, acc, v2 + L);
+        FloatVector s22 = FloatVector.fromArray(S, acc, v2 + 2 * L), s23 = FloatVector.fromArray(S, acc, v2 + 3 * L);
+        FloatVector s24 = FloatVector.fromArray(S, acc, v2 + 4 * L);
+        FloatVector s30 = FloatVector.fromArray(S, acc, v3), s31 = FloatVector.fromArray(S, acc, v3 + L);
+        FloatVector s32 = FloatVector.fromArray(S, acc, v3 + 2 * L), s33 = FloatVector.fromArray(S, acc, v3 + 3 * L);
+        FloatVector s34 = FloatVector.fromArray(S, acc, v3 + 4 * L);
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int q = 0; q < n; q += L) {
+            FloatVector y0 = FloatVector.fromArray(S, a, a0 + q), y1 = FloatVector.fromArray(S, a, a1 + q);
+            FloatVector y2 = FloatVector.fromArray(S, a, a2 + q), y3 = FloatVector.fromArray(S, a, a3 + q);
+            FloatVector w = FloatVector.fromArray(S, x, b0 + q);
+            s00 = y0.fma(w, s00);
+            s10 = y1.fma(w, s10);
+            s20 = y2.fma(w, s20);
+            s30 = y3.fma(w, s30);
+            w = FloatVector.fromArray(S, x, b0 + 1 + q);
+            s01 = y0.fma(w, s01);
+            s11 = y1.fma(w, s11);
+            s21 = y2.fma(w, s21);
+            s31 = y3.fma(w, s31);
+            w = FloatVector.fromArray(S, x, b0 + 2 + q);
+            s02 = y0.fma(w, s02);
+            s12 = y1.fma(w, s12);
+            s22 = y2.fma(w, s22);
+            s32 = y3.fma(w, s32);
+            w = FloatVector.fromArray(S, x, b0 + 3 + q);
+            s03 = y0.fma(w, s03);
+            s13 = y1.fma(w, s13);
+            s23 = y2.fma(w, s23);
+            s33 = y3.fma(w, s33);
+            w = FloatVector.fromArray(S, x, b0 + 4 + q);
+            s04 = y0.fma(w, s04);
+            s14 = y1.fma(w, s14);
+            s24 = y2.fma(w, s24);
+            s34 = y3.fma(w, s34);
+        }
+        s00.intoArray(acc, v);
+        s01.intoArray(acc, v + L);
+        s02.intoArray(acc, v + 2 * L);
+        s03.intoArray(acc, v + 3 * L);
+        s04.intoArray(acc, v + 4 * L);
+        s10.intoArray(acc, v1);
+        s11.intoArray(acc, v1 + L);
+        s12.intoArray(acc, v1 + 2 * L);
+        s13.intoArray(acc, v1 + 3 * L);
+        s14.intoArray(acc, v1 + 4 * L);
+        s20.intoArray(acc, v2);
+        s21.intoArray(acc, v2 + L);
+        s22.intoArray(acc, v2 + 2 * L);
+        s23.intoArray(acc, v2 + 3 * L);
+        s24.intoArray(acc, v2 + 4 * L);
+        s30.intoArray(acc, v3);
+        s31.intoArray(acc, v3 + L);
+        s32.intoArray(acc, v3 + 2 * L);
+        s33.intoArray(acc, v3 + 3 * L);
+        s34.intoArray(acc, v3 + 4 * L);
     }
 
     /**
