@@ -488,7 +488,7 @@ final class PanamaShifted {
      * at b0 .. b0 + 4 (one row of a 5-wide kernel), added lane-wise to the partial sums at v + i·ldv + t·L (dy row i,
      * window t). 9 loads per 20 products, where {@link #dot2x4} needs 6 per 8; the 20 accumulators, 4 rows and a
      * window need 25 vector registers, so only for machines with 32 (AVX-512, 16 lanes). The (100,1,28,28)->30 5x5
-     * weight gradient ... (see dotGradient's caller for the measurement).
+     * weight gradient at one thread: 1.20 -> 1.00 ms.
      */
     private static void dot4x5(int n, float[] a, int a0, int lda, float[] x, int b0, float[] acc, int v, int ldv) {
         int v1 = v + ldv, v2 = v1 + ldv, v3 = v2 + ldv;
