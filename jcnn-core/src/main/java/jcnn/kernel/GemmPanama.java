@@ -203,8 +203,7 @@ final class GemmPanama implements GemmKernel {
             a = FloatVector.broadcast(SPECIES, pa[y + 3]);
             c7 = a.fma(b, c7);
         }
-        // written out rather than through a helper taking the vectors: a helper C2 does not inline boxes them (a
-        // second level of such helpers under the main micro-kernel's stores made whole runs 4x slower)
+        // written out, as in microKernel
         if (beta != 0f) {
             FloatVector vb = FloatVector.broadcast(SPECIES, beta);  // (an FMA by 1 rounds as the plain sum)
             c0 = FloatVector.fromArray(SPECIES, c, co).fma(vb, c0);
@@ -268,23 +267,37 @@ final class GemmPanama implements GemmKernel {
             c30 = c30.add(b);
             c31 = c31.add(b);
         }
-        storeRow(c00, c01, beta, c, co);
-        storeRow(c10, c11, beta, c, co + ldc);
-        storeRow(c20, c21, beta, c, co + 2 * ldc);
-        storeRow(c30, c31, beta, c, co + 3 * ldc);
-    }
-
-    private static void storeRow(FloatVector v0, FloatVector v1, float beta, float[] c, int co) {
+        // the stores written out, not through a helper taking the vectors: one C2 does not inline (which depends on
+        // what it compiled before) boxes them, and then every GEMM ran 4-5x slower
+        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
         if (beta == 1f) {
-            v0 = v0.add(FloatVector.fromArray(SPECIES, c, co));
-            v1 = v1.add(FloatVector.fromArray(SPECIES, c, co + LANES));
+            c00 = c00.add(FloatVector.fromArray(SPECIES, c, co));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, c, co + LANES));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, c, c1));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, c, c1 + LANES));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, c, c2));
+            c21 = c21.add(FloatVector.fromArray(SPECIES, c, c2 + LANES));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, c, c3));
+            c31 = c31.add(FloatVector.fromArray(SPECIES, c, c3 + LANES));
         } else if (beta != 0f) {
             FloatVector vb = FloatVector.broadcast(SPECIES, beta);
-            v0 = FloatVector.fromArray(SPECIES, c, co).fma(vb, v0);
-            v1 = FloatVector.fromArray(SPECIES, c, co + LANES).fma(vb, v1);
+            c00 = FloatVector.fromArray(SPECIES, c, co).fma(vb, c00);
+            c01 = FloatVector.fromArray(SPECIES, c, co + LANES).fma(vb, c01);
+            c10 = FloatVector.fromArray(SPECIES, c, c1).fma(vb, c10);
+            c11 = FloatVector.fromArray(SPECIES, c, c1 + LANES).fma(vb, c11);
+            c20 = FloatVector.fromArray(SPECIES, c, c2).fma(vb, c20);
+            c21 = FloatVector.fromArray(SPECIES, c, c2 + LANES).fma(vb, c21);
+            c30 = FloatVector.fromArray(SPECIES, c, c3).fma(vb, c30);
+            c31 = FloatVector.fromArray(SPECIES, c, c3 + LANES).fma(vb, c31);
         }
-        v0.intoArray(c, co);
-        v1.intoArray(c, co + LANES);
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + LANES);
+        c10.intoArray(c, c1);
+        c11.intoArray(c, c1 + LANES);
+        c20.intoArray(c, c2);
+        c21.intoArray(c, c2 + LANES);
+        c30.intoArray(c, c3);
+        c31.intoArray(c, c3 + LANES);
     }
 
     /** Packs rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) into MR-row panels, k-major, zero-padded. */

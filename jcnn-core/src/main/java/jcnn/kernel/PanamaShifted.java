@@ -101,10 +101,26 @@ final class PanamaShifted {
             c30 = c30.add(b);
             c31 = c31.add(b);
         }
-        store(c00, c01, beta, c, co);
-        store(c10, c11, beta, c, co + ldc);
-        store(c20, c21, beta, c, co + 2 * ldc);
-        store(c30, c31, beta, c, co + 3 * ldc);
+        // the stores written out (see GemmPanama.microKernel: a helper taking vectors that C2 does not inline boxes them)
+        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        if (beta != 0f) {
+            c00 = c00.add(FloatVector.fromArray(S, c, co));
+            c01 = c01.add(FloatVector.fromArray(S, c, co + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, c1));
+            c11 = c11.add(FloatVector.fromArray(S, c, c1 + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, c2));
+            c21 = c21.add(FloatVector.fromArray(S, c, c2 + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, c3));
+            c31 = c31.add(FloatVector.fromArray(S, c, c3 + L));
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, c1);
+        c11.intoArray(c, c1 + L);
+        c20.intoArray(c, c2);
+        c21.intoArray(c, c2 + L);
+        c30.intoArray(c, c3);
+        c31.intoArray(c, c3 + L);
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -184,34 +200,51 @@ final class PanamaShifted {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        slotStore(c00, c01, bias, biasOff, relu, out, ya, yb);
-        if (rows > 1) slotStore(c10, c11, bias, biasOff + 1, relu, out, ya + plane, yb + plane);
-        if (rows > 2) slotStore(c20, c21, bias, biasOff + 2, relu, out, ya + 2 * plane, yb + 2 * plane);
-        if (rows > 3) slotStore(c30, c31, bias, biasOff + 3, relu, out, ya + 3 * plane, yb + 3 * plane);
-    }
-
-    private static void slotStore(FloatVector v0, FloatVector v1, float[] bias, int biasOff, boolean relu,
-                                  float[] out, int ya, int yb) {
+        // + bias, ReLU and the stores written out, row by row (see micro)
         if (bias != null) {
             FloatVector b = FloatVector.broadcast(S, bias[biasOff]);
-            v0 = v0.add(b);
-            v1 = v1.add(b);
+            c00 = c00.add(b);
+            c01 = c01.add(b);
+            if (rows > 1) {
+                b = FloatVector.broadcast(S, bias[biasOff + 1]);
+                c10 = c10.add(b);
+                c11 = c11.add(b);
+            }
+            if (rows > 2) {
+                b = FloatVector.broadcast(S, bias[biasOff + 2]);
+                c20 = c20.add(b);
+                c21 = c21.add(b);
+            }
+            if (rows > 3) {
+                b = FloatVector.broadcast(S, bias[biasOff + 3]);
+                c30 = c30.add(b);
+                c31 = c31.add(b);
+            }
         }
         if (relu) {
-            v0 = v0.max(0f);
-            v1 = v1.max(0f);
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
         }
-        v0.intoArray(out, ya);
-        v1.intoArray(out, yb);
-    }
-
-    private static void store(FloatVector v0, FloatVector v1, float beta, float[] c, int co) {
-        if (beta != 0f) {
-            v0 = v0.add(FloatVector.fromArray(S, c, co));
-            v1 = v1.add(FloatVector.fromArray(S, c, co + L));
+        c00.intoArray(out, ya);
+        c01.intoArray(out, yb);
+        if (rows > 1) {
+            c10.intoArray(out, ya + plane);
+            c11.intoArray(out, yb + plane);
         }
-        v0.intoArray(c, co);
-        v1.intoArray(c, co + L);
+        if (rows > 2) {
+            c20.intoArray(out, ya + 2 * plane);
+            c21.intoArray(out, yb + 2 * plane);
+        }
+        if (rows > 3) {
+            c30.intoArray(out, ya + 3 * plane);
+            c31.intoArray(out, yb + 3 * plane);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------

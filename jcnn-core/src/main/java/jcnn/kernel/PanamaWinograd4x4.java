@@ -71,23 +71,21 @@ final class PanamaWinograd4x4 {
             for (int c = 0; c < channels; c++, base += channelStep) {
                 int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
                 int o = pc * width + col / nr * depth * nr + (c - pc) * nr + col % nr;
-                for (int j = 0; j < 6; j++) {
-                    int at = base + j * L;
-                    inputColumn(load(xi, at), load(xi, at + row), load(xi, at + 2 * row), load(xi, at + 3 * row),
-                            load(xi, at + 4 * row), load(xi, at + 5 * row), t, j * L, 6 * L);
-                }
-                for (int i = 0; i < 6; i++) {
-                    int at = 6 * i * L;
-                    inputColumn(load(t, at), load(t, at + L), load(t, at + 2 * L), load(t, at + 3 * L), load(t, at + 4 * L),
-                            load(t, at + 5 * L), v, o + 6 * i * vp, vp);
-                }
+                for (int j = 0; j < 6; j++) inputColumn(xi, base + j * L, row, t, j * L, 6 * L);
+                for (int i = 0; i < 6; i++) inputColumn(t, 6 * i * L, L, v, o + 6 * i * vp, vp);
             }
         }
     }
 
-    /** {@link Winograd4x4#inputColumn} on vectors: out[o + k·step] = row k of Bᵀ·(d0 .. d5). */
-    private static void inputColumn(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, FloatVector d4,
-                                    FloatVector d5, float[] out, int o, int step) {
+    /**
+     * {@link Winograd4x4#inputColumn} on vectors: out[o + k·step] = row k of Bᵀ·(d0 .. d5), d_i the vector at
+     * src[at + i·stride]. The helpers load and store their vectors themselves: a helper taking or returning vectors
+     * that C2 does not inline (which depends on what it compiled before) boxes them, and the kernel runs several
+     * times slower (seen with the GEMM micro-kernel's stores).
+     */
+    private static void inputColumn(float[] src, int at, int stride, float[] out, int o, int step) {
+        FloatVector d0 = load(src, at), d1 = load(src, at + stride), d2 = load(src, at + 2 * stride);
+        FloatVector d3 = load(src, at + 3 * stride), d4 = load(src, at + 4 * stride), d5 = load(src, at + 5 * stride);
         FloatVector s12 = d1.add(d2), s34 = d3.add(d4), m12 = d1.sub(d2), m43 = d4.sub(d3), m31 = d3.sub(d1), m42 = d4.sub(d2);
         d0.fma(FOUR, d2.fma(MINUS_FIVE, d4)).intoArray(out, o);
         s12.fma(MINUS_FOUR, s34).intoArray(out, o + step);
@@ -116,11 +114,7 @@ final class PanamaWinograd4x4 {
             int first = yOff + group * L * yStride + 4 * ty * outW + 4 * tx;
             for (int m = 0; m < outChannels; m++) {
                 int q = m * width + (u - u0) * L;
-                for (int j = 0; j < 6; j++) {
-                    int at = q + j * pp;
-                    outputColumn(load(prod, at), load(prod, at + 6 * pp), load(prod, at + 12 * pp), load(prod, at + 18 * pp),
-                            load(prod, at + 24 * pp), load(prod, at + 30 * pp), s, j * L, 6 * L);
-                }
+                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, j * L, 6 * L);
                 FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + m]);
                 for (int i = 0; i < rows; i++) {
                     int at = 6 * i * L;
@@ -162,9 +156,10 @@ final class PanamaWinograd4x4 {
     }
 
 
-    /** {@link Winograd4x4#outputColumn} on vectors: out[o + k·step] = row k of Aᵀ·(p0 .. p5). */
-    private static void outputColumn(FloatVector p0, FloatVector p1, FloatVector p2, FloatVector p3, FloatVector p4,
-                                     FloatVector p5, float[] out, int o, int step) {
+    /** {@link Winograd4x4#outputColumn} on vectors: out[o + k·step] = row k of Aᵀ·(p0 .. p5), p_i at src[at + i·stride]. */
+    private static void outputColumn(float[] src, int at, int stride, float[] out, int o, int step) {
+        FloatVector p0 = load(src, at), p1 = load(src, at + stride), p2 = load(src, at + 2 * stride);
+        FloatVector p3 = load(src, at + 3 * stride), p4 = load(src, at + 4 * stride), p5 = load(src, at + 5 * stride);
         FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
         p0.add(s12).add(s34).intoArray(out, o);
         m34.fma(TWO, m12).intoArray(out, o + step);
