@@ -37,7 +37,15 @@ final class PanamaShifted {
                 int mc = Math.min(MC, m - ic), aBlock = pc * mPad + ic * kc;
                 // one 16-position window of the image serves every 4-row panel of W (it stays in L1)
                 for (int jr = 0; jr < cols; jr += NR) {
-                    for (int ir = 0; ir < mc; ir += MR) {
+                    int ir = 0;
+                    if (WIDE_TILES) {
+                        // 8 rows (two W panels) per tile where there are 32 vector registers
+                        for (; ir + 2 * MR <= mc; ir += 2 * MR) {
+                            micro8(kc, packedW, aBlock + ir * kc, xpad, plan.offsets, pc, jr, beta, padded, (ic + ir) * cols + jr,
+                                    cols, pc == 0 ? bias : null, biasOff + ic + ir);
+                        }
+                    }
+                    for (; ir < mc; ir += MR) {
                         int rows = Math.min(MR, mc - ir), co = (ic + ir) * cols + jr;
                         float[] b = pc == 0 ? bias : null;
                         if (rows == MR) {
@@ -58,6 +66,114 @@ final class PanamaShifted {
             }
         }
         plan.compact(padded, m, out, outOff, relu);
+    }
+
+    /**
+     * Tiles of 8 rows × NR columns in {@link #forward}: with 16 lanes (AVX-512, 32 vector registers) the 16 accumulators,
+     * two image windows and a broadcast fit, and each pair of window loads serves 16 products instead of 8. The
+     * (100,1,28,28)->30 5x5 forward at one thread: 0.85-0.91 -> 0.75-0.76 ms.
+     */
+    private static final boolean WIDE_TILES = L >= 16;
+
+    /** {@link #micro} for two consecutive 4-row panels of W (at ao and ao + 4·kc): C[8 × NR] (+)= A · B. */
+    private static void micro8(int kc, float[] pa, int ao, float[] x, int[] offsets, int o0, int q0, float beta,
+                               float[] c, int co, int ldc, float[] bias, int biasOff) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        int a1 = ao + MR * kc;
+        for (int p = 0; p < kc; p++) {
+            int bp = offsets[o0 + p] + q0, ap = ao + p * MR, aq = a1 + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, x, bp);
+            FloatVector b1 = FloatVector.fromArray(S, x, bp + L);
+            FloatVector a = FloatVector.broadcast(S, pa[ap]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, pa[ap + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, pa[ap + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, pa[ap + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, pa[aq]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, pa[aq + 1]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, pa[aq + 2]);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, pa[aq + 3]);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+        }
+        // bias and the stores written out (see micro)
+        if (bias != null) {
+            FloatVector b = FloatVector.broadcast(S, bias[biasOff]);
+            c00 = c00.add(b);
+            c01 = c01.add(b);
+            b = FloatVector.broadcast(S, bias[biasOff + 1]);
+            c10 = c10.add(b);
+            c11 = c11.add(b);
+            b = FloatVector.broadcast(S, bias[biasOff + 2]);
+            c20 = c20.add(b);
+            c21 = c21.add(b);
+            b = FloatVector.broadcast(S, bias[biasOff + 3]);
+            c30 = c30.add(b);
+            c31 = c31.add(b);
+            b = FloatVector.broadcast(S, bias[biasOff + 4]);
+            c40 = c40.add(b);
+            c41 = c41.add(b);
+            b = FloatVector.broadcast(S, bias[biasOff + 5]);
+            c50 = c50.add(b);
+            c51 = c51.add(b);
+            b = FloatVector.broadcast(S, bias[biasOff + 6]);
+            c60 = c60.add(b);
+            c61 = c61.add(b);
+            b = FloatVector.broadcast(S, bias[biasOff + 7]);
+            c70 = c70.add(b);
+            c71 = c71.add(b);
+        }
+        int r1 = co + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+        if (beta != 0f) {
+            c00 = c00.add(FloatVector.fromArray(S, c, co));
+            c01 = c01.add(FloatVector.fromArray(S, c, co + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, r1));
+            c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, r2));
+            c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, r3));
+            c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+            c40 = c40.add(FloatVector.fromArray(S, c, r4));
+            c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
+            c50 = c50.add(FloatVector.fromArray(S, c, r5));
+            c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+            c60 = c60.add(FloatVector.fromArray(S, c, r6));
+            c61 = c61.add(FloatVector.fromArray(S, c, r6 + L));
+            c70 = c70.add(FloatVector.fromArray(S, c, r7));
+            c71 = c71.add(FloatVector.fromArray(S, c, r7 + L));
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + L);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + L);
+        c60.intoArray(c, r6);
+        c61.intoArray(c, r6 + L);
+        c70.intoArray(c, r7);
+        c71.intoArray(c, r7 + L);
     }
 
     /**
