@@ -44,11 +44,12 @@ interface ConvDriver {
                         float[] out, int outOff, int ldc);
 
     /**
-     * {@link #multiplyPacked} with B in panels of {@link #narrowNr} columns: products with at most that many columns,
-     * of which {@link #nr}-wide panels would be mostly padding.
+     * {@link #multiplyPacked} with B in panels of {@link #narrowNr} columns (products with at most that many columns,
+     * of which {@link #nr}-wide panels would be mostly padding) and A in panels of {@code mr} rows: {@link #mr()}, or
+     * {@link #narrowNr} (a transform then writes a point of a vector's worth of rows with one store).
      */
-    void multiplyPackedNarrow(float[] packedA, int aOff, int m, int k, float[] packedB, int bOff, int cols, float beta,
-                              float[] out, int outOff, int ldc);
+    void multiplyPackedNarrow(float[] packedA, int aOff, int mr, int m, int k, float[] packedB, int bOff, int cols,
+                              float beta, float[] out, int outOff, int ldc);
 
     /** {@link Winograd#inputTransform}, vectorised: V for tiles [t0, t0 + count) of the padded image xpad. */
     void winogradInput(Winograd plan, float[] xpad, int t0, int count, int width, float[] v);

@@ -147,24 +147,27 @@ final class GemmPanama implements GemmKernel {
     }
 
     /**
-     * C[0:mc, 0:nc] = A block (packed from {@code aBase}) · B block + beta·C, where B is packed in panels one vector
-     * ({@link #LANES} columns) wide instead of {@link #NR}: for products with at most LANES columns (a weight
+     * C[0:mc, 0:nc] = A block (packed from {@code aBase} in panels of {@code mrA} rows: {@link #MR}, or a multiple of
+     * 8 such as a vector's {@link #LANES}) · B block + beta·C, where B is packed in panels one vector ({@link #LANES}
+     * columns) wide instead of {@link #NR}: for products with at most LANES columns (a weight
      * gradient's M × C with C = 16 on a 16-lane machine), of which NR-wide panels would be half padding. Tiles of 8
      * rows (two A panels) × one vector: 8 accumulators, one B load and 8 broadcasts per step.
      */
-    static void macroKernelNarrow(int mc, int nc, int kc, float[] packA, int aBase, float[] packB, int bBase, float beta,
-                                  float[] c, int cOff, int ldc, float[] edge) {
+    static void macroKernelNarrow(int mc, int nc, int kc, float[] packA, int aBase, int mrA, float[] packB, int bBase,
+                                  float beta, float[] c, int cOff, int ldc, float[] edge) {
         for (int jr = 0; jr < nc; jr += LANES) {
             int cols = Math.min(LANES, nc - jr);
             for (int ir = 0; ir < mc; ir += 2 * MR) {
-                int rows = Math.min(2 * MR, mc - ir), a0 = aBase + ir * kc, co = cOff + ir * ldc + jr;
+                int rows = Math.min(2 * MR, mc - ir), co = cOff + ir * ldc + jr;
+                // rows 0-3 and 4-7 of the tile: two 4-row panels, or two quarters of a panel mrA (a multiple of 8) tall
+                int a0 = aBase + (ir / mrA) * mrA * kc + ir % mrA;
+                int a1 = rows <= MR ? a0 : mrA == MR ? a0 + MR * kc : a0 + MR;
                 if (rows == 2 * MR && cols == LANES) {
-                    microKernelNarrow(kc, packA, a0, a0 + MR * kc, packB, bBase + jr * kc, beta, c, co, ldc);
+                    microKernelNarrow(kc, packA, a0, a1, mrA, packB, bBase + jr * kc, beta, c, co, ldc);
                     continue;
                 }
-                // edge tiles in full into the edge buffer (a last single A panel read twice), then their valid part;
-                // no masked vector operations, which C2 compiled into the Vector API's slow fallback in some runs
-                microKernelNarrow(kc, packA, a0, rows > MR ? a0 + MR * kc : a0, packB, bBase + jr * kc, 0f, edge, 0, LANES);
+                // edge tiles in full into the edge buffer (a last single 4-row panel read twice), then their valid part
+                microKernelNarrow(kc, packA, a0, a1, mrA, packB, bBase + jr * kc, 0f, edge, 0, LANES);
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
                         int ci = co + r * ldc + j;
@@ -176,8 +179,11 @@ final class GemmPanama implements GemmKernel {
         }
     }
 
-    /** C[0:8, 0:LANES] (+)= the A panels at a0 and a1 (rows 0-3 and 4-7) · one B panel of LANES columns at bo. */
-    private static void microKernelNarrow(int kc, float[] pa, int a0, int a1, float[] pb, int bo, float beta,
+    /**
+     * C[0:8, 0:LANES] (+)= A · one B panel of LANES columns at bo, A's rows 0-3 at a0 + p·stride and rows 4-7 at
+     * a1 + p·stride for depth p.
+     */
+    private static void microKernelNarrow(int kc, float[] pa, int a0, int a1, int stride, float[] pb, int bo, float beta,
                                           float[] c, int co, int ldc) {
         FloatVector c0 = FloatVector.zero(SPECIES), c1 = FloatVector.zero(SPECIES);
         FloatVector c2 = FloatVector.zero(SPECIES), c3 = FloatVector.zero(SPECIES);
@@ -185,7 +191,7 @@ final class GemmPanama implements GemmKernel {
         FloatVector c6 = FloatVector.zero(SPECIES), c7 = FloatVector.zero(SPECIES);
         for (int p = 0; p < kc; p++) {
             FloatVector b = FloatVector.fromArray(SPECIES, pb, bo + p * LANES);
-            int x = a0 + p * MR, y = a1 + p * MR;
+            int x = a0 + p * stride, y = a1 + p * stride;
             FloatVector a = FloatVector.broadcast(SPECIES, pa[x]);
             c0 = a.fma(b, c0);
             a = FloatVector.broadcast(SPECIES, pa[x + 1]);

@@ -90,9 +90,9 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
-    public void multiplyPackedNarrow(float[] packedA, int aOff, int m, int k, float[] packedB, int bOff, int cols, float beta,
-                                     float[] out, int outOff, int ldc) {
-        GemmPanama.macroKernelNarrow(m, cols, k, packedA, aOff, packedB, bOff, beta, out, outOff, ldc, EDGE.get());
+    public void multiplyPackedNarrow(float[] packedA, int aOff, int mr, int m, int k, float[] packedB, int bOff, int cols,
+                                     float beta, float[] out, int outOff, int ldc) {
+        GemmPanama.macroKernelNarrow(m, cols, k, packedA, aOff, mr, packedB, bOff, beta, out, outOff, ldc, EDGE.get());
     }
 
     @Override

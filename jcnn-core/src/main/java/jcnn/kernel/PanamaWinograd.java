@@ -149,7 +149,7 @@ final class PanamaWinograd {
      */
     static void gradient(Winograd w, float[] xLast, float[] dyLast, int t0, int count, int k0, int depth, float[] vT,
                          float[] dyHat) {
-        if (w.mr != Q.length()) throw new IllegalStateException("A panels of " + w.mr + " rows, expected " + Q.length());
+        if (w.mr != Q.length() && w.mr != L) throw new IllegalStateException("A panels of " + w.mr + " rows, expected " + Q.length() + " or " + L);
         final int cs = w.gradientChannels(), ms = w.gradientOutChannels(), row = 2 * w.half * cs, w2 = 2 * w.tilesW;
         final int tilesW = w.tilesW, nr = w.nr, mr = w.mr, vs = w.transposedStride(), ys = w.hatStride();
         for (int t = t0; t < t0 + count; t++) {
@@ -183,6 +183,11 @@ final class PanamaWinograd {
                 f1.sub(f3).intoArray(vT, o + 15 * vs);
             }
             int at = (2 * ty * w2 + 2 * tx) * ms, below = w2 * ms;
+            if (mr == L) {
+                // panels one vector tall (the narrow products' layout): each point of L output channels is one store
+                for (int m = 0; m < ms; m += L) hatColumn(dyLast, at + m, ms, below, dyHat, (m / L) * L * depth + k * L, ys);
+                continue;
+            }
             for (int m = 0; m < ms; m += mr) {
                 int o = (m / mr) * mr * depth + k * mr;
                 FloatVector a = FloatVector.fromArray(Q, dyLast, at + m), b = FloatVector.fromArray(Q, dyLast, at + ms + m);
@@ -207,6 +212,31 @@ final class PanamaWinograd {
                 n1.neg().intoArray(dyHat, o + 15 * ys);
             }
         }
+    }
+
+    /**
+     * Ŷ = A·dy·Aᵀ for L output channels of one tile (dy's 2×2 at src, src + step, src + below, src + below + step), its
+     * 16 points stored at o, o + ys, ..., o + 15·ys: the Ŷ part of {@link #gradient} on whole vectors.
+     */
+    private static void hatColumn(float[] src, int at, int step, int below, float[] dyHat, int o, int ys) {
+        FloatVector a = load(src, at), b = load(src, at + step), c = load(src, at + below), e = load(src, at + below + step);
+        FloatVector s0 = a.add(c), s1 = b.add(e), q0 = a.sub(c), q1 = b.sub(e), n0 = c.neg(), n1 = e.neg();
+        a.intoArray(dyHat, o);
+        a.add(b).intoArray(dyHat, o + ys);
+        a.sub(b).intoArray(dyHat, o + 2 * ys);
+        b.neg().intoArray(dyHat, o + 3 * ys);
+        s0.intoArray(dyHat, o + 4 * ys);
+        s0.add(s1).intoArray(dyHat, o + 5 * ys);
+        s0.sub(s1).intoArray(dyHat, o + 6 * ys);
+        s1.neg().intoArray(dyHat, o + 7 * ys);
+        q0.intoArray(dyHat, o + 8 * ys);
+        q0.add(q1).intoArray(dyHat, o + 9 * ys);
+        q0.sub(q1).intoArray(dyHat, o + 10 * ys);
+        q1.neg().intoArray(dyHat, o + 11 * ys);
+        n0.intoArray(dyHat, o + 12 * ys);
+        n0.add(n1).intoArray(dyHat, o + 13 * ys);
+        n0.sub(n1).intoArray(dyHat, o + 14 * ys);
+        n1.neg().intoArray(dyHat, o + 15 * ys);
     }
 
     /**

@@ -370,7 +370,7 @@ final class Winograd {
                             driver.multiplyPacked(dyHat, xi * hatStride(), outChannels, depth, vT, xi * transposedStride(),
                                     channels, 1f, grad, gradOff + xi * outChannels * channels, channels);
                         } else {
-                            driver.multiplyPackedNarrow(dyHat, xi * hatStride(), outChannels, depth, vT, xi * transposedStride(),
+                            driver.multiplyPackedNarrow(dyHat, xi * hatStride(), mr, outChannels, depth, vT, xi * transposedStride(),
                                     channels, 1f, grad, gradOff + xi * outChannels * channels, channels);
                         }
                     }

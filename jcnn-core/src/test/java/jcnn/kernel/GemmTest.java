@@ -214,7 +214,7 @@ class GemmTest {
      * every sum is exact and must equal the reference bit for bit.
      */
     @ParameterizedTest(name = "m={0}")
-    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 4, 5, 8, 12, 19})
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 4, 5, 8, 12, 19, 37})
     void narrowPanelsMatchReference(int m) {
         int lanes = GemmPanama.LANES, mr = GemmPanama.MR, k = 37;
         SplittableRandom rng = new SplittableRandom(m);
@@ -224,6 +224,10 @@ class GemmTest {
             for (int i = 0; i < b.length; i++) b[i] = rng.nextInt(-4, 5);
             float[] packA = new float[(m + mr - 1) / mr * mr * k];
             GemmPanama.packA(false, a, 0, k, 0, 0, m, k, packA);
+            // A also in panels one vector tall: row i at depth p in panel i / lanes, at p·lanes + i % lanes
+            float[] tallA = new float[(m + lanes - 1) / lanes * lanes * k];
+            for (int i = 0; i < m; i++)
+                for (int p = 0; p < k; p++) tallA[(i / lanes) * lanes * k + p * lanes + i % lanes] = a[i * k + p];
             int panels = (n + lanes - 1) / lanes;
             float[] packB = new float[panels * lanes * k];
             for (int p = 0; p < k; p++)
@@ -234,8 +238,11 @@ class GemmTest {
                 for (int i = 0; i < c.length; i++) c[i] = rng.nextInt(-4, 5);
                 float[] expected = c.clone();
                 Gemm.sgemmReference(false, false, m, n, k, a, 0, k, b, 0, n, beta, expected, 2, ldc);
-                GemmPanama.macroKernelNarrow(m, n, k, packA, 0, packB, 0, beta, c, 2, ldc, new float[2 * mr * lanes]);
+                float[] tall = c.clone();
+                GemmPanama.macroKernelNarrow(m, n, k, packA, 0, mr, packB, 0, beta, c, 2, ldc, new float[2 * mr * lanes]);
                 org.junit.jupiter.api.Assertions.assertArrayEquals(expected, c, "m=" + m + " n=" + n + " beta=" + beta);
+                GemmPanama.macroKernelNarrow(m, n, k, tallA, 0, lanes, packB, 0, beta, tall, 2, ldc, new float[2 * mr * lanes]);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, tall, "A panels " + lanes + " tall, m=" + m + " n=" + n + " beta=" + beta);
             }
         }
     }

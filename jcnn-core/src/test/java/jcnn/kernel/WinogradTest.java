@@ -117,8 +117,10 @@ class WinogradTest {
         SplittableRandom r = new SplittableRandom(700 + which);
         ConvGeometry g = geometry(a);
         int m = a[3];
-        Winograd plan = new Winograd(g, m, driver.mr(), driver.narrowNr(), driver.kc());
+        // Ŷ in 4-row panels, and in panels one vector tall (the layout the layer uses)
+        for (int mr : new int[] {driver.mr(), driver.narrowNr()})
         for (int images : new int[] {1, 2, 23}) {
+            Winograd plan = new Winograd(g, m, mr, driver.narrowNr(), driver.kc());
             float[] x = integers(r, images * g.inputSize()), dy = integers(r, images * m * g.colCols());
             float[] grad = new float[plan.gradientSize() + 5];
             plan.weightGradient(driver, x, 0, g.inputSize(), dy, 0, m * g.colCols(), 0, images, grad, 5,
@@ -126,7 +128,8 @@ class WinogradTest {
                     new float[16 * plan.transposedStride()], new float[16 * plan.hatStride()]);
             float[] dw = new float[m * g.colRows()];
             plan.storeWeightGradient(grad, 5, dw, 0);
-            assertArrayEquals(directWeightGradient(g, m, x, dy, images), dw, g + " -> " + m + ", " + images + " images, narrow panels");
+            assertArrayEquals(directWeightGradient(g, m, x, dy, images), dw,
+                    g + " -> " + m + ", " + images + " images, narrow panels, Ŷ in panels of " + mr);
         }
     }
 
@@ -160,16 +163,19 @@ class WinogradTest {
         assumeTrue(driver != null, "the vector transforms need the Vector API");
         int[] a = CASES[which];
         SplittableRandom r = new SplittableRandom(400 + which);
-        Winograd plan = new Winograd(geometry(a), a[3], driver.mr(), driver.nr(), driver.kc());
-        float[] xLast = GemmTest.randomArray(r, plan.channelsLastInputSize());
-        float[] dyLast = GemmTest.randomArray(r, plan.channelsLastGradientSize());
-        int count = Math.min(plan.tiles, 37), depth = count + 3;
-        float[] vFast = new float[16 * plan.transposedStride()], yFast = new float[16 * plan.hatStride()];
-        float[] vReference = new float[vFast.length], yReference = new float[yFast.length];
-        driver.winogradGradientTransforms(plan, xLast, dyLast, plan.tiles - count, count, 3, depth, vFast, yFast);
-        plan.gradientTransforms(xLast, dyLast, plan.tiles - count, count, 3, depth, vReference, yReference);
-        assertArrayEquals(vReference, vFast, "V transposed");
-        assertArrayEquals(yReference, yFast, "dy transformed");
+        // the panels of the regular products, and the narrow ones (Vᵀ one vector wide, Ŷ one vector tall)
+        for (Winograd plan : new Winograd[] {new Winograd(geometry(a), a[3], driver.mr(), driver.nr(), driver.kc()),
+                new Winograd(geometry(a), a[3], driver.narrowNr(), driver.narrowNr(), driver.kc())}) {
+            float[] xLast = GemmTest.randomArray(r, plan.channelsLastInputSize());
+            float[] dyLast = GemmTest.randomArray(r, plan.channelsLastGradientSize());
+            int count = Math.min(plan.tiles, 37), depth = count + 3;
+            float[] vFast = new float[16 * plan.transposedStride()], yFast = new float[16 * plan.hatStride()];
+            float[] vReference = new float[vFast.length], yReference = new float[yFast.length];
+            driver.winogradGradientTransforms(plan, xLast, dyLast, plan.tiles - count, count, 3, depth, vFast, yFast);
+            plan.gradientTransforms(xLast, dyLast, plan.tiles - count, count, 3, depth, vReference, yReference);
+            assertArrayEquals(vReference, vFast, "V transposed, panels " + plan.mr + " x " + plan.nr);
+            assertArrayEquals(yReference, yFast, "dy transformed, panels " + plan.mr + " x " + plan.nr);
+        }
     }
 
     @ParameterizedTest
