@@ -126,7 +126,14 @@ final class GemmPanama implements GemmKernel {
                             float[] c, int cOff, int ldc, float[] edge, float[] bias, int biasOff) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            for (int ir = 0; ir < mc; ir += MR) {
+            int ir = 0;
+            if (WIDE_TILES && nr == NR) {
+                for (; ir + 2 * MR <= mc; ir += 2 * MR) {
+                    microKernel8(kc, packA, aBase + ir * kc, packB, bBase + jr * kc, beta, c, cOff + ir * ldc + jr, ldc,
+                            bias, biasOff + ir);
+                }
+            }
+            for (; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int co = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
@@ -229,6 +236,116 @@ final class GemmPanama implements GemmKernel {
         c5.intoArray(c, co + 5 * ldc);
         c6.intoArray(c, co + 6 * ldc);
         c7.intoArray(c, co + 7 * ldc);
+    }
+
+    /**
+     * Tiles of 8 rows (two A panels) × NR in {@link #macroKernel} where there are 32 vector registers (AVX-512, 16
+     * lanes): 16 accumulators, two B vectors and a broadcast, each pair of B loads serving 16 products instead of 8.
+     * (With 16 registers, AVX2, such a tile spills.)
+     */
+    static final boolean WIDE_TILES = LANES >= 16;
+
+    /** {@link #microKernel} for the A panels at ao and ao + 4·kc: C[0:8, 0:NR] = A (8×kc) · B panel + beta·C. */
+    static void microKernel8(int kc, float[] pa, int ao, float[] pb, int bo, float beta, float[] c, int co, int ldc,
+                             float[] bias, int biasOff) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES), c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES), c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES), c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
+        FloatVector c60 = FloatVector.zero(SPECIES), c61 = FloatVector.zero(SPECIES), c70 = FloatVector.zero(SPECIES), c71 = FloatVector.zero(SPECIES);
+        int a1 = ao + MR * kc;
+        for (int p = 0; p < kc; p++) {
+            int bp = bo + p * NR, ap = ao + p * MR, aq = a1 + p * MR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bp);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bp + LANES);
+            FloatVector a = FloatVector.broadcast(SPECIES, pa[ap]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(SPECIES, pa[ap + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(SPECIES, pa[ap + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(SPECIES, pa[ap + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(SPECIES, pa[aq]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(SPECIES, pa[aq + 1]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(SPECIES, pa[aq + 2]);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(SPECIES, pa[aq + 3]);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+        }
+        // bias and the stores written out, as in microKernel
+        if (bias != null) {
+            FloatVector b = FloatVector.broadcast(SPECIES, bias[biasOff]);
+            c00 = c00.add(b);
+            c01 = c01.add(b);
+            b = FloatVector.broadcast(SPECIES, bias[biasOff + 1]);
+            c10 = c10.add(b);
+            c11 = c11.add(b);
+            b = FloatVector.broadcast(SPECIES, bias[biasOff + 2]);
+            c20 = c20.add(b);
+            c21 = c21.add(b);
+            b = FloatVector.broadcast(SPECIES, bias[biasOff + 3]);
+            c30 = c30.add(b);
+            c31 = c31.add(b);
+            b = FloatVector.broadcast(SPECIES, bias[biasOff + 4]);
+            c40 = c40.add(b);
+            c41 = c41.add(b);
+            b = FloatVector.broadcast(SPECIES, bias[biasOff + 5]);
+            c50 = c50.add(b);
+            c51 = c51.add(b);
+            b = FloatVector.broadcast(SPECIES, bias[biasOff + 6]);
+            c60 = c60.add(b);
+            c61 = c61.add(b);
+            b = FloatVector.broadcast(SPECIES, bias[biasOff + 7]);
+            c70 = c70.add(b);
+            c71 = c71.add(b);
+        }
+        int r1 = co + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+        if (beta != 0f) {
+            // an FMA by beta = 1 rounds as the plain sum, so one form serves every beta
+            FloatVector vb = FloatVector.broadcast(SPECIES, beta);
+            c00 = FloatVector.fromArray(SPECIES, c, co).fma(vb, c00);
+            c01 = FloatVector.fromArray(SPECIES, c, co + LANES).fma(vb, c01);
+            c10 = FloatVector.fromArray(SPECIES, c, r1).fma(vb, c10);
+            c11 = FloatVector.fromArray(SPECIES, c, r1 + LANES).fma(vb, c11);
+            c20 = FloatVector.fromArray(SPECIES, c, r2).fma(vb, c20);
+            c21 = FloatVector.fromArray(SPECIES, c, r2 + LANES).fma(vb, c21);
+            c30 = FloatVector.fromArray(SPECIES, c, r3).fma(vb, c30);
+            c31 = FloatVector.fromArray(SPECIES, c, r3 + LANES).fma(vb, c31);
+            c40 = FloatVector.fromArray(SPECIES, c, r4).fma(vb, c40);
+            c41 = FloatVector.fromArray(SPECIES, c, r4 + LANES).fma(vb, c41);
+            c50 = FloatVector.fromArray(SPECIES, c, r5).fma(vb, c50);
+            c51 = FloatVector.fromArray(SPECIES, c, r5 + LANES).fma(vb, c51);
+            c60 = FloatVector.fromArray(SPECIES, c, r6).fma(vb, c60);
+            c61 = FloatVector.fromArray(SPECIES, c, r6 + LANES).fma(vb, c61);
+            c70 = FloatVector.fromArray(SPECIES, c, r7).fma(vb, c70);
+            c71 = FloatVector.fromArray(SPECIES, c, r7 + LANES).fma(vb, c71);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + LANES);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + LANES);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + LANES);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + LANES);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + LANES);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + LANES);
+        c60.intoArray(c, r6);
+        c61.intoArray(c, r6 + LANES);
+        c70.intoArray(c, r7);
+        c71.intoArray(c, r7 + LANES);
     }
 
     /**
