@@ -51,6 +51,16 @@ interface ConvDriver {
     void multiplyPackedNarrow(float[] packedA, int aOff, int mr, int m, int k, float[] packedB, int bOff, int cols,
                               float beta, float[] out, int outOff, int ldc);
 
+    /**
+     * {@link #multiplyPacked} with A in panels of {@code mr} rows, a multiple of 8 such as {@link #narrowNr} (B in the
+     * usual {@link #nr}-wide panels); only where {@link #tallPanels}.
+     */
+    void multiplyPackedTall(float[] packedA, int aOff, int mr, int m, int k, float[] packedB, int bOff, int cols,
+                            float beta, float[] out, int outOff, int ldc);
+
+    /** Whether {@link #multiplyPackedTall} runs here (8-row tiles: machines with 32 vector registers). */
+    boolean tallPanels();
+
     /** {@link Winograd#inputTransform}, vectorised: V for tiles [t0, t0 + count) of the padded image xpad. */
     void winogradInput(Winograd plan, float[] xpad, int t0, int count, int width, float[] v);
 

@@ -129,7 +129,8 @@ final class GemmPanama implements GemmKernel {
             int ir = 0;
             if (WIDE_TILES && nr == NR) {
                 for (; ir + 2 * MR <= mc; ir += 2 * MR) {
-                    microKernel8(kc, packA, aBase + ir * kc, packB, bBase + jr * kc, beta, c, cOff + ir * ldc + jr, ldc,
+                    int a0 = aBase + ir * kc;
+                    microKernel8(kc, packA, a0, a0 + MR * kc, MR, packB, bBase + jr * kc, beta, c, cOff + ir * ldc + jr, ldc,
                             bias, biasOff + ir);
                 }
             }
@@ -147,6 +148,38 @@ final class GemmPanama implements GemmKernel {
                             float v = edge[r * NR + j] + b;
                             c[ci] = beta == 0f ? v : v + beta * c[ci];
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Per thread: an 8 × NR edge tile for {@link #macroKernelTallA}. */
+    private static final ThreadLocal<float[]> EDGE8 = ThreadLocal.withInitial(() -> new float[2 * MR * NR]);
+
+    /**
+     * C[0:mc, 0:nc] = A · B + beta·C with B in the usual NR-wide panels and A in panels of {@code mrA} rows, a multiple
+     * of 8 (a transform then writes a point of a vector's worth of rows with one store): 8-row tiles, two quarters of
+     * an A panel each. Only where {@link #WIDE_TILES}.
+     */
+    static void macroKernelTallA(int mc, int nc, int kc, float[] packA, int aBase, int mrA, float[] packB, int bBase,
+                                 float beta, float[] c, int cOff, int ldc) {
+        float[] edge = EDGE8.get();
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += 2 * MR) {
+                int rows = Math.min(2 * MR, mc - ir), co = cOff + ir * ldc + jr;
+                int a0 = aBase + (ir / mrA) * mrA * kc + ir % mrA;
+                if (rows == 2 * MR && cols == NR) {
+                    microKernel8(kc, packA, a0, a0 + MR, mrA, packB, bBase + jr * kc, beta, c, co, ldc, null, 0);
+                    continue;
+                }
+                microKernel8(kc, packA, a0, a0 + MR, mrA, packB, bBase + jr * kc, 0f, edge, 0, NR, null, 0);
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < cols; j++) {
+                        int ci = co + r * ldc + j;
+                        float v = edge[r * NR + j];
+                        c[ci] = beta == 0f ? v : v + beta * c[ci];
                     }
                 }
             }
@@ -245,16 +278,18 @@ final class GemmPanama implements GemmKernel {
      */
     static final boolean WIDE_TILES = LANES >= 16;
 
-    /** {@link #microKernel} for the A panels at ao and ao + 4·kc: C[0:8, 0:NR] = A (8×kc) · B panel + beta·C. */
-    static void microKernel8(int kc, float[] pa, int ao, float[] pb, int bo, float beta, float[] c, int co, int ldc,
-                             float[] bias, int biasOff) {
+    /**
+     * {@link #microKernel} for 8 rows: C[0:8, 0:NR] = A (8×kc) · B panel + beta·C, A's rows 0-3 at a0 + p·stride and
+     * rows 4-7 at a1 + p·stride for depth p (two 4-row panels: a1 = a0 + 4·kc, stride 4; or a taller panel).
+     */
+    static void microKernel8(int kc, float[] pa, int a0, int a1, int stride, float[] pb, int bo, float beta, float[] c,
+                             int co, int ldc, float[] bias, int biasOff) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES), c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES), c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
         FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES), c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
         FloatVector c60 = FloatVector.zero(SPECIES), c61 = FloatVector.zero(SPECIES), c70 = FloatVector.zero(SPECIES), c71 = FloatVector.zero(SPECIES);
-        int a1 = ao + MR * kc;
         for (int p = 0; p < kc; p++) {
-            int bp = bo + p * NR, ap = ao + p * MR, aq = a1 + p * MR;
+            int bp = bo + p * NR, ap = a0 + p * stride, aq = a1 + p * stride;
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bp);
             FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bp + LANES);
             FloatVector a = FloatVector.broadcast(SPECIES, pa[ap]);

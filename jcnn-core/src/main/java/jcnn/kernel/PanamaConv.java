@@ -96,6 +96,17 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
+    public void multiplyPackedTall(float[] packedA, int aOff, int mr, int m, int k, float[] packedB, int bOff, int cols,
+                                   float beta, float[] out, int outOff, int ldc) {
+        GemmPanama.macroKernelTallA(m, cols, k, packedA, aOff, mr, packedB, bOff, beta, out, outOff, ldc);
+    }
+
+    @Override
+    public boolean tallPanels() {
+        return GemmPanama.WIDE_TILES;
+    }
+
+    @Override
     public void winogradInput(Winograd plan, float[] xpad, int t0, int count, int width, float[] v) {
         PanamaWinograd.input(plan, xpad, t0, count, width, v);
     }

@@ -366,7 +366,10 @@ final class Winograd {
                 t += take;
                 if (filled == depth) {
                     for (int xi = 0; xi < 16; xi++) {
-                        if (nr == driver.nr()) {
+                        if (nr == driver.nr() && mr != driver.mr()) {
+                            driver.multiplyPackedTall(dyHat, xi * hatStride(), mr, outChannels, depth, vT, xi * transposedStride(),
+                                    channels, 1f, grad, gradOff + xi * outChannels * channels, channels);
+                        } else if (nr == driver.nr()) {
                             driver.multiplyPacked(dyHat, xi * hatStride(), outChannels, depth, vT, xi * transposedStride(),
                                     channels, 1f, grad, gradOff + xi * outChannels * channels, channels);
                         } else {

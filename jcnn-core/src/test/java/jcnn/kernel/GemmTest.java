@@ -247,6 +247,37 @@ class GemmTest {
         }
     }
 
+    /**
+     * The products with A in panels one vector tall and B in the usual NR-wide panels (8-row tiles, two quarters of an
+     * A panel each): partial row tiles and panels, several of each, the three kinds of beta; exact on small integers.
+     */
+    @ParameterizedTest(name = "m={0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 5, 8, 12, 19, 37})
+    void tallPanelsMatchReference(int m) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(GemmPanama.WIDE_TILES, "8-row tiles need 32 vector registers");
+        int lanes = GemmPanama.LANES, nr = GemmPanama.NR, k = 29;
+        SplittableRandom rng = new SplittableRandom(100 + m);
+        for (int n : new int[] {1, nr - 3, nr, 2 * nr + 3}) {
+            float[] a = new float[m * k], b = new float[k * n];
+            for (int i = 0; i < a.length; i++) a[i] = rng.nextInt(-4, 5);
+            for (int i = 0; i < b.length; i++) b[i] = rng.nextInt(-4, 5);
+            float[] tallA = new float[(m + lanes - 1) / lanes * lanes * k];
+            for (int i = 0; i < m; i++)
+                for (int p = 0; p < k; p++) tallA[(i / lanes) * lanes * k + p * lanes + i % lanes] = a[i * k + p];
+            float[] packB = new float[(n + nr - 1) / nr * nr * k];
+            GemmPanama.packB(false, b, 0, n, 0, 0, k, n, packB);
+            for (float beta : new float[] {0f, 1f, 0.5f}) {
+                int ldc = n + 3;
+                float[] c = new float[2 + m * ldc];
+                for (int i = 0; i < c.length; i++) c[i] = rng.nextInt(-4, 5);
+                float[] expected = c.clone();
+                Gemm.sgemmReference(false, false, m, n, k, a, 0, k, b, 0, n, beta, expected, 2, ldc);
+                GemmPanama.macroKernelTallA(m, n, k, tallA, 0, lanes, packB, 0, beta, c, 2, ldc);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, c, "m=" + m + " n=" + n + " beta=" + beta);
+            }
+        }
+    }
+
     static float[] randomArray(SplittableRandom rng, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (rng.nextDouble() * 2 - 1);

@@ -134,6 +134,33 @@ class WinogradTest {
     }
 
     /**
+     * The weight gradient with Ŷ in panels one vector tall and Vᵀ in the usual nr-wide panels (the layout the layers
+     * with more input channels than one vector holds use, on machines with 8-row product tiles): exact against the
+     * definition on small integers.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6})
+    void weightGradientWithTallPanelsExact(int which) {
+        ConvDriver driver = VectorSupport.CONV;
+        assumeTrue(driver != null && driver.tallPanels(), "8-row product tiles need the Vector API and 32 registers");
+        int[] a = CASES[which];
+        SplittableRandom r = new SplittableRandom(900 + which);
+        ConvGeometry g = geometry(a);
+        int m = a[3];
+        Winograd plan = new Winograd(g, m, driver.narrowNr(), driver.nr(), driver.kc());
+        for (int images : new int[] {1, 2, 23}) {
+            float[] x = integers(r, images * g.inputSize()), dy = integers(r, images * m * g.colCols());
+            float[] grad = new float[plan.gradientSize() + 5];
+            plan.weightGradient(driver, x, 0, g.inputSize(), dy, 0, m * g.colCols(), 0, images, grad, 5,
+                    new float[plan.channelsLastInputSize()], new float[plan.channelsLastGradientSize()],
+                    new float[16 * plan.transposedStride()], new float[16 * plan.hatStride()]);
+            float[] dw = new float[m * g.colRows()];
+            plan.storeWeightGradient(grad, 5, dw, 0);
+            assertArrayEquals(directWeightGradient(g, m, x, dy, images), dw, g + " -> " + m + ", " + images + " images, tall panels");
+        }
+    }
+
+    /**
      * The channels-last copy of x and dy (blocks transposed in registers, gathered positions, copied channels) against
      * its scalar reference: the same cells written with the same values, every other cell left as it was.
      */
@@ -165,7 +192,8 @@ class WinogradTest {
         SplittableRandom r = new SplittableRandom(400 + which);
         // the panels of the regular products, and the narrow ones (Vᵀ one vector wide, Ŷ one vector tall)
         for (Winograd plan : new Winograd[] {new Winograd(geometry(a), a[3], driver.mr(), driver.nr(), driver.kc()),
-                new Winograd(geometry(a), a[3], driver.narrowNr(), driver.narrowNr(), driver.kc())}) {
+                new Winograd(geometry(a), a[3], driver.narrowNr(), driver.narrowNr(), driver.kc()),
+                new Winograd(geometry(a), a[3], driver.narrowNr(), driver.nr(), driver.kc())}) {
             float[] xLast = GemmTest.randomArray(r, plan.channelsLastInputSize());
             float[] dyLast = GemmTest.randomArray(r, plan.channelsLastGradientSize());
             int count = Math.min(plan.tiles, 37), depth = count + 3;
