@@ -83,10 +83,25 @@ final class PanamaTranspose {
      * blend: interleave the elements of row pairs, then their element pairs, then swap 4-element halves.
      */
     static void block(float[] src, int s, int plane, float[] dst, int[] positions, int p, int base) {
-        FloatVector r0 = FloatVector.fromArray(S, src, s), r1 = FloatVector.fromArray(S, src, s + plane);
-        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * plane), r3 = FloatVector.fromArray(S, src, s + 3 * plane);
-        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * plane), r5 = FloatVector.fromArray(S, src, s + 5 * plane);
-        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * plane), r7 = FloatVector.fromArray(S, src, s + 7 * plane);
+        blockRows(src, s, plane, L, dst, positions, p, base);
+    }
+
+    /**
+     * {@link #block} with only the first {@code rows} rows of src read (0 to 8), the others taken as zeros: the
+     * partial group of images at the end of a batch, whose missing lanes an interleaved copy keeps at zero. (One
+     * method for both, not a helper taking the loaded vectors: a helper with vector arguments that C2 does not
+     * inline boxes them, see DEVELOPING.md; the row tests are predictable branches.)
+     */
+    static void blockRows(float[] src, int s, int plane, int rows, float[] dst, int[] positions, int p, int base) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector r0 = rows > 0 ? FloatVector.fromArray(S, src, s) : zero;
+        FloatVector r1 = rows > 1 ? FloatVector.fromArray(S, src, s + plane) : zero;
+        FloatVector r2 = rows > 2 ? FloatVector.fromArray(S, src, s + 2 * plane) : zero;
+        FloatVector r3 = rows > 3 ? FloatVector.fromArray(S, src, s + 3 * plane) : zero;
+        FloatVector r4 = rows > 4 ? FloatVector.fromArray(S, src, s + 4 * plane) : zero;
+        FloatVector r5 = rows > 5 ? FloatVector.fromArray(S, src, s + 5 * plane) : zero;
+        FloatVector r6 = rows > 6 ? FloatVector.fromArray(S, src, s + 6 * plane) : zero;
+        FloatVector r7 = rows > 7 ? FloatVector.fromArray(S, src, s + 7 * plane) : zero;
         // t0 = (r0[0], r1[0], r0[1], r1[1], ..., r1[3]), t1 the same from element 4
         FloatVector t0 = r0.rearrange(DUP_LO).blend(r1.rearrange(DUP_LO), ODD_LANES), t1 = r0.rearrange(DUP_HI).blend(r1.rearrange(DUP_HI), ODD_LANES);
         FloatVector t2 = r2.rearrange(DUP_LO).blend(r3.rearrange(DUP_LO), ODD_LANES), t3 = r2.rearrange(DUP_HI).blend(r3.rearrange(DUP_HI), ODD_LANES);

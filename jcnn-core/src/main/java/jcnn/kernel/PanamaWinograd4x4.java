@@ -21,20 +21,23 @@ final class PanamaWinograd4x4 {
     /**
      * {@link InterleavedWinograd#interleave}: blocks of 8 images × 8 consecutive positions of a channel transposed in
      * registers, each position's 8 images stored with one vector store; the positions past the last block gathered
-     * (8 loads, one store). A partial group (the batch's last) is copied by the scalar reference.
+     * (8 loads, one store). The missing images of a partial group (the batch's last) are zero lanes: the blocks read
+     * zeros for them ({@link PanamaTranspose#blockRows}), the positions past the last block are copied one float at a
+     * time.
      */
     static void interleave(InterleavedWinograd w, float[] x, int xOff, int xStride, int count, float[] xi, int at) {
-        if (count < L) {
-            w.interleave(x, xOff, xStride, count, xi, at);
-            return;
-        }
         int plane = w.positions.length, blocked = plane / L * L, channelStep = w.channelStep;
         int[] steps = STEPS.get();
         if (steps[1] != xStride) for (int e = 0; e < L; e++) steps[e] = e * xStride;
         for (int c = 0; c < w.channels; c++) {
             int from = xOff + c * plane, base = at + c * channelStep, p = 0;
-            for (; p < blocked; p += L) PanamaTranspose.block(x, from + p, xStride, xi, w.positions, p, base);
-            for (; p < plane; p++) FloatVector.fromArray(S, x, from + p, steps, 0).intoArray(xi, base + w.positions[p]);
+            for (; p < blocked; p += L) PanamaTranspose.blockRows(x, from + p, xStride, count, xi, w.positions, p, base);
+            if (count == L) {
+                for (; p < plane; p++) FloatVector.fromArray(S, x, from + p, steps, 0).intoArray(xi, base + w.positions[p]);
+            } else {
+                for (; p < plane; p++)
+                    for (int e = 0, d = base + w.positions[p]; e < L; e++) xi[d + e] = e < count ? x[from + e * xStride + p] : 0f;
+            }
         }
     }
 
