@@ -109,8 +109,9 @@ public abstract class Optimizer {
             float[] w = params.get(i).value().data(), g = gradient(i);
             final int index = i;
             if (elementwise() && w.length >= PARALLEL_MIN) {
-                // every element follows the rule on its own, so ranges can be updated in parallel
-                jcnn.kernel.Parallel.forRange(w.length, (from, to, chunk) -> updateRange(index, w, g, from, to));
+                // every element follows the rule on its own, so ranges can be updated in parallel (in parts claimed
+                // as the threads come: the caller starts at once, a parked worker tens of microseconds later)
+                jcnn.kernel.Parallel.forParts(w.length, (from, to, part, worker) -> updateRange(index, w, g, from, to));
             } else {
                 updateParameter(i, w, g);
             }
