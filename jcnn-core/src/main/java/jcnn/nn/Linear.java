@@ -105,12 +105,12 @@ public final class Linear extends Layer {
         // dW and dx have the same columns (the input features), and column j of each needs only column j of x or W:
         // one parallel pass over strips of columns computes both, one hand-over to the worker threads instead of two
         // (each costs tens of microseconds on a 2-vCPU VM). Each strip is a serial product over the whole of k, so
-        // every element is summed as by one serial GEMM, at any thread count.
-        int strips = 2L * n * outFeatures * inFeatures < 4_000_000L ? 1 : Parallel.parts(inFeatures);
-        int width = (inFeatures + strips - 1) / strips;
-        width = Math.min(inFeatures, (width + 15) / 16 * 16);  // whole 16-column panels
-        final int stripWidth = width;
-        Parallel.forParts((inFeatures + width - 1) / width, (s0, s1, part, worker) -> {
+        // every element is summed as by one serial GEMM, at any thread count. The strips are Parallel.forParts'
+        // parts of the 16-column panels (whole panels, and the last parts narrow, so that the thread that finishes
+        // first waits for little).
+        final int panel = 16, panels = 2L * n * outFeatures * inFeatures < 4_000_000L ? 1 : (inFeatures + panel - 1) / panel;
+        final int stripWidth = panels == 1 ? inFeatures : panel;
+        Parallel.forParts(panels, (s0, s1, part, worker) -> {
             int j0 = s0 * stripWidth, cols = Math.min(inFeatures, s1 * stripWidth) - j0;
             Gemm.sgemm(true, false, outFeatures, cols, n, g, 0, outFeatures, x, j0, inFeatures, 0f, dw, j0, inFeatures);
             Gemm.sgemm(false, false, n, cols, outFeatures, g, 0, outFeatures, w, j0, inFeatures, 0f, dx, j0, inFeatures);
