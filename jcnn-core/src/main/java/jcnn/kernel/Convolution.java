@@ -57,12 +57,11 @@ public final class Convolution {
     private ShiftPlan gradPlan;  // the input gradient as a stride-1 convolution of dy, or null
     private Winograd winograd;      // the 3×3 stride-1 forward by F(2×2, 3×3), or null
     private Winograd gradWinograd;  // the same for the input gradient, or null
-    private Winograd weightWinograd; // the weight gradient by F(2×2, 3×3), or null
+    private WinogradWeightGradient weightWinograd; // the weight gradient by F(2×2, 3×3) or the stride-2 algorithm, or null
     private Winograd4x4 winograd4;     // the 3×3 stride-1 forward by F(4×4, 3×3) (batches of whole 8-image groups), or null
     private Winograd4x4 gradWinograd4; // the same for the input gradient, or null
     private WinogradStride2 winogradS2; // the 3×3 stride-2 forward (batches of whole 8-image groups), or null
     private WinogradStride2Gradient gradWinogradS2; // its input gradient, or null
-    private WinogradStride2WeightGradient weightWinogradS2; // the 3×3 stride-2 weight gradient, or null
     private float[][] packedU = new float[0][];
     private boolean plansReady;
 
@@ -438,19 +437,17 @@ public final class Convolution {
         // for K >= 64, as dot products with lane-wise partial sums below). Measured 1.2-1.8x the packed
         // accumulation on 3x3 layers with 16-128 channels and 1.0-1.5x the dot products on one-channel layers.
         boolean shifted = driver != null && plans().plan != null;
-        Winograd winograd = driver == null ? null : plans().weightWinograd;
-        boolean viaWinograd = winograd != null;
-        WinogradStride2WeightGradient stride2 = driver == null ? null : plans().weightWinogradS2;
+        WinogradWeightGradient winograd = driver == null ? null : plans().weightWinograd;
         Parallel.forParts(batch, (n0, n1, part, worker) -> {
             if (first != null) first.run(n0, n1);
             float[] acc = part == 0 ? dw : partial(part, dwSize);
             float[] bacc = db == null ? null : part == 0 ? db : biasPartial(part);
-            if (viaWinograd) {
+            if (winograd != null) {
                 Scratch s = scratch(worker, 0, 0, 0);
                 float[] xLast = s.xLast = exact(s.xLast, winograd.channelsLastInputSize());
                 float[] dyLast = s.dyLast = exact(s.dyLast, winograd.channelsLastGradientSize());
-                float[] vT = s.transformed = grow(s.transformed, 16 * winograd.transposedStride());
-                float[] dyHat = s.products = grow(s.products, 16 * winograd.hatStride());
+                float[] vT = s.transformed = grow(s.transformed, winograd.transposedSize());
+                float[] dyHat = s.products = grow(s.products, winograd.hatSize());
                 int groupSize = winograd.gradientSize();
                 float[] grad = s.grad = grow(s.grad, groups * groupSize);
                 Arrays.fill(grad, 0, groups * groupSize, 0f);
@@ -458,23 +455,6 @@ public final class Convolution {
                     winograd.weightGradient(driver, x, gi * g.inputSize(), inputSize(), dy, gi * mg * p, outputSize(), n0, n1,
                             grad, gi * groupSize, xLast, dyLast, vT, dyHat);
                     winograd.storeWeightGradient(grad, gi * groupSize, acc, gi * mg * kg);
-                }
-                addBiasSums(dy, n0, n1, bacc);
-                return;
-            }
-            if (stride2 != null) {
-                Scratch s = scratch(worker, 0, 0, 0);
-                float[] xLast = s.xLast = exact(s.xLast, stride2.channelsLastInputSize());
-                float[] dyLast = s.dyLast = exact(s.dyLast, stride2.channelsLastGradientSize());
-                float[] vT = s.transformed = grow(s.transformed, stride2.transposedSize());
-                float[] dyHat = s.products = grow(s.products, stride2.hatSize());
-                int groupSize = stride2.gradientSize();
-                float[] grad = s.grad = grow(s.grad, groups * groupSize);
-                Arrays.fill(grad, 0, groups * groupSize, 0f);
-                for (int gi = 0; gi < groups; gi++) {
-                    stride2.weightGradient(driver, x, gi * g.inputSize(), inputSize(), dy, gi * mg * p, outputSize(), n0, n1,
-                            grad, gi * groupSize, xLast, dyLast, vT, dyHat);
-                    stride2.storeWeightGradient(grad, gi * groupSize, acc, gi * mg * kg);
                 }
                 addBiasSums(dy, n0, n1, bacc);
                 return;
@@ -585,7 +565,9 @@ public final class Convolution {
                 // 16 lanes): in nr-wide panels half of every product and of the V transform was padding.
                 boolean narrow = g.channels() <= driver.narrowNr() && driver.narrowNr() < driver.nr();
                 boolean tall = driver.tallPanels() && driver.narrowNr() % 8 == 0;
-                weightWinograd = !winogradWeightGradientPays(g, mg) ? null
+                weightWinograd = winogradStride2WeightGradientPays(g, mg, driver.nr())
+                        ? new WinogradStride2WeightGradient(g, mg, driver.mr(), driver.nr(), driver.kc())
+                        : !winogradWeightGradientPays(g, mg) ? null
                         : narrow ? new Winograd(g, mg, driver.narrowNr(), driver.narrowNr(), driver.kc())
                         : tall ? new Winograd(g, mg, driver.narrowNr(), driver.nr(), driver.kc())
                         : winograd != null ? winograd
@@ -596,8 +578,6 @@ public final class Convolution {
                 winogradS2 = winogradStride2Pays(g, mg) ? new WinogradStride2(g, mg, driver.mr(), driver.nr(), driver.kc()) : null;
                 gradWinogradS2 = winogradStride2GradientPays(g, mg)
                         ? new WinogradStride2Gradient(g, mg, driver.mr(), driver.nr(), driver.kc()) : null;
-                weightWinogradS2 = winogradStride2WeightGradientPays(g, mg, driver.nr())
-                        ? new WinogradStride2WeightGradient(g, mg, driver.mr(), driver.nr(), driver.kc()) : null;
             }
             plansReady = true;
         }

@@ -33,7 +33,7 @@ package jcnn.kernel;
  * the transform that writes them and the product or transform that reads them. A tile hanging over the bottom or
  * right edge of the output reads zeros from a padded copy of the image and stores only its valid outputs.
  */
-final class Winograd {
+final class Winograd implements WinogradWeightGradient {
     final ConvGeometry g;
     final int channels;      // C (per group)
     final int outChannels;   // M (per group)
@@ -317,12 +317,14 @@ final class Winograd {
     }
 
     /** Floats of the channels-last padded input (hp × 2·half positions × {@link #gradientChannels}), borders zero. */
-    int channelsLastInputSize() {
+    @Override
+    public int channelsLastInputSize() {
         return hp * 2 * half * gradientChannels();
     }
 
     /** Floats of the channels-last output gradient (2·tilesH × 2·tilesW × {@link #gradientOutChannels}), zero past the output. */
-    int channelsLastGradientSize() {
+    @Override
+    public int channelsLastGradientSize() {
         return 4 * tiles * gradientOutChannels();
     }
 
@@ -335,8 +337,21 @@ final class Winograd {
         return gradientOutChannels() * kc + 16;
     }
 
+    /** Floats of Vᵀ's panels of one block, the 16 points. */
+    @Override
+    public int transposedSize() {
+        return 16 * transposedStride();
+    }
+
+    /** Floats of Ŷ's panels of one block, the 16 points. */
+    @Override
+    public int hatSize() {
+        return 16 * hatStride();
+    }
+
     /** Floats of the accumulator dU: 16 points × M × C. */
-    int gradientSize() {
+    @Override
+    public int gradientSize() {
         return 16 * outChannels * channels;
     }
 
@@ -351,7 +366,8 @@ final class Winograd {
      * @param vT      16·{@link #transposedStride} floats
      * @param dyHat   16·{@link #hatStride} floats
      */
-    void weightGradient(ConvDriver driver, float[] x, int xOff, int xStride, float[] dy, int dyOff, int dyStride, int n0,
+    @Override
+    public void weightGradient(ConvDriver driver, float[] x, int xOff, int xStride, float[] dy, int dyOff, int dyStride, int n0,
                         int n1, float[] grad, int gradOff, float[] xLast, float[] dyLast, float[] vT, float[] dyHat) {
         long total = (long) (n1 - n0) * tiles;
         long blockStart = 0;
@@ -449,7 +465,8 @@ final class Winograd {
      * dw (M × C × 3 × 3 at dwOff, PyTorch's order) = Gᵀ·dU·G for every (m, c) of the accumulated {@code grad} at
      * gradOff; overwrites. Gᵀ = [[1,½,½,0],[0,½,-½,0],[0,½,½,1]].
      */
-    void storeWeightGradient(float[] grad, int gradOff, float[] dw, int dwOff) {
+    @Override
+    public void storeWeightGradient(float[] grad, int gradOff, float[] dw, int dwOff) {
         int point = outChannels * channels;
         for (int mc = 0; mc < point; mc++) {
             int at = gradOff + mc, o = dwOff + mc * 9;

@@ -21,7 +21,7 @@ package jcnn.kernel;
  * and each transformed vector is one row of a packed panel — Vᵀ in panels of nr input channels for each of the 25
  * points, Ŷ in panels of mr output channels for each of the 9 distinct ones.
  */
-final class WinogradStride2WeightGradient {
+final class WinogradStride2WeightGradient implements WinogradWeightGradient {
     /** Points of one tile's transformed patch, and the distinct points of its transformed output gradient. */
     static final int POINTS = WinogradStride2.POINTS, HAT_POINTS = 9;
 
@@ -86,12 +86,14 @@ final class WinogradStride2WeightGradient {
     }
 
     /** Floats of the channels-last padded input (hp × wp positions × {@link #gradientChannels}), borders zero. */
-    int channelsLastInputSize() {
+    @Override
+    public int channelsLastInputSize() {
         return hp * wp * gradientChannels();
     }
 
     /** Floats of the channels-last output gradient (2·tilesH × 2·tilesW × {@link #gradientOutChannels}), zero past the output. */
-    int channelsLastGradientSize() {
+    @Override
+    public int channelsLastGradientSize() {
         return 4 * tiles * gradientOutChannels();
     }
 
@@ -105,16 +107,19 @@ final class WinogradStride2WeightGradient {
     }
 
     /** Floats of the Vᵀ buffer and of the Ŷ buffer. */
-    int transposedSize() {
+    @Override
+    public int transposedSize() {
         return POINTS * transposedStride();
     }
 
-    int hatSize() {
+    @Override
+    public int hatSize() {
         return HAT_POINTS * hatStride();
     }
 
     /** Floats of the accumulator dU: 25 points × M × C. */
-    int gradientSize() {
+    @Override
+    public int gradientSize() {
         return POINTS * outChannels * channels;
     }
 
@@ -134,7 +139,8 @@ final class WinogradStride2WeightGradient {
      * @param vT      {@link #transposedSize} floats
      * @param dyHat   {@link #hatSize} floats
      */
-    void weightGradient(ConvDriver driver, float[] x, int xOff, int xStride, float[] dy, int dyOff, int dyStride, int n0,
+    @Override
+    public void weightGradient(ConvDriver driver, float[] x, int xOff, int xStride, float[] dy, int dyOff, int dyStride, int n0,
                         int n1, float[] grad, int gradOff, float[] xLast, float[] dyLast, float[] vT, float[] dyHat) {
         long total = (long) (n1 - n0) * tiles;
         long blockStart = 0;
@@ -164,7 +170,8 @@ final class WinogradStride2WeightGradient {
      * dw (M × C × 3 × 3 at dwOff, PyTorch's order) = Gᵀ·dU·G for every (m, c) of the accumulated {@code grad} at
      * gradOff; overwrites. Per dimension Gᵀ·(u0, .., u4) = (u0 + u1, u3 + u4, u1 + u2).
      */
-    void storeWeightGradient(float[] grad, int gradOff, float[] dw, int dwOff) {
+    @Override
+    public void storeWeightGradient(float[] grad, int gradOff, float[] dw, int dwOff) {
         int point = outChannels * channels;
         float[] r = new float[15];
         for (int mc = 0; mc < point; mc++) {
