@@ -83,14 +83,37 @@ final class PanamaTranspose {
      * blend: interleave the elements of row pairs, then their element pairs, then swap 4-element halves.
      */
     static void block(float[] src, int s, int plane, float[] dst, int[] positions, int p, int base) {
-        blockRows(src, s, plane, L, dst, positions, p, base);
+        FloatVector r0 = FloatVector.fromArray(S, src, s), r1 = FloatVector.fromArray(S, src, s + plane);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * plane), r3 = FloatVector.fromArray(S, src, s + 3 * plane);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * plane), r5 = FloatVector.fromArray(S, src, s + 5 * plane);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * plane), r7 = FloatVector.fromArray(S, src, s + 7 * plane);
+        // t0 = (r0[0], r1[0], r0[1], r1[1], ..., r1[3]), t1 the same from element 4
+        FloatVector t0 = r0.rearrange(DUP_LO).blend(r1.rearrange(DUP_LO), ODD_LANES), t1 = r0.rearrange(DUP_HI).blend(r1.rearrange(DUP_HI), ODD_LANES);
+        FloatVector t2 = r2.rearrange(DUP_LO).blend(r3.rearrange(DUP_LO), ODD_LANES), t3 = r2.rearrange(DUP_HI).blend(r3.rearrange(DUP_HI), ODD_LANES);
+        FloatVector t4 = r4.rearrange(DUP_LO).blend(r5.rearrange(DUP_LO), ODD_LANES), t5 = r4.rearrange(DUP_HI).blend(r5.rearrange(DUP_HI), ODD_LANES);
+        FloatVector t6 = r6.rearrange(DUP_LO).blend(r7.rearrange(DUP_LO), ODD_LANES), t7 = r6.rearrange(DUP_HI).blend(r7.rearrange(DUP_HI), ODD_LANES);
+        // u0 = (r0[0], r1[0], r2[0], r3[0], r0[1], r1[1], r2[1], r3[1]), u1 elements 2 and 3, u2 4 and 5, u3 6 and 7
+        FloatVector u0 = t0.rearrange(PAIR_LO).blend(t2.rearrange(PAIR_LO), ODD_PAIRS), u1 = t0.rearrange(PAIR_HI).blend(t2.rearrange(PAIR_HI), ODD_PAIRS);
+        FloatVector u2 = t1.rearrange(PAIR_LO).blend(t3.rearrange(PAIR_LO), ODD_PAIRS), u3 = t1.rearrange(PAIR_HI).blend(t3.rearrange(PAIR_HI), ODD_PAIRS);
+        FloatVector u4 = t4.rearrange(PAIR_LO).blend(t6.rearrange(PAIR_LO), ODD_PAIRS), u5 = t4.rearrange(PAIR_HI).blend(t6.rearrange(PAIR_HI), ODD_PAIRS);
+        FloatVector u6 = t5.rearrange(PAIR_LO).blend(t7.rearrange(PAIR_LO), ODD_PAIRS), u7 = t5.rearrange(PAIR_HI).blend(t7.rearrange(PAIR_HI), ODD_PAIRS);
+        // position j: the halves of u(j/2) and u(4 + j/2) holding element j
+        u0.blend(u4.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, positions[p] + base);
+        u0.rearrange(SWAP_HALVES).blend(u4, UPPER_HALF).intoArray(dst, positions[p + 1] + base);
+        u1.blend(u5.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, positions[p + 2] + base);
+        u1.rearrange(SWAP_HALVES).blend(u5, UPPER_HALF).intoArray(dst, positions[p + 3] + base);
+        u2.blend(u6.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, positions[p + 4] + base);
+        u2.rearrange(SWAP_HALVES).blend(u6, UPPER_HALF).intoArray(dst, positions[p + 5] + base);
+        u3.blend(u7.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(dst, positions[p + 6] + base);
+        u3.rearrange(SWAP_HALVES).blend(u7, UPPER_HALF).intoArray(dst, positions[p + 7] + base);
     }
 
     /**
      * {@link #block} with only the first {@code rows} rows of src read (0 to 8), the others taken as zeros: the
-     * partial group of images at the end of a batch, whose missing lanes an interleaved copy keeps at zero. (One
-     * method for both, not a helper taking the loaded vectors: a helper with vector arguments that C2 does not
-     * inline boxes them, see DEVELOPING.md; the row tests are predictable branches.)
+     * partial group of images at the end of a batch, whose missing lanes an interleaved copy keeps at zero. Not the
+     * body of {@link #block} too: with every full block going through these tests, a DeepConvNet training step at one
+     * thread took 24.7/25.3/23.8 ms against 23.6/24.3/23.8 (jcnn bench --groups train, alternated). (And not a helper
+     * taking the loaded vectors: a helper with vector arguments that C2 does not inline boxes them, DEVELOPING.md.)
      */
     static void blockRows(float[] src, int s, int plane, int rows, float[] dst, int[] positions, int p, int base) {
         FloatVector zero = FloatVector.zero(S);

@@ -31,10 +31,11 @@ final class PanamaWinograd4x4 {
         if (steps[1] != xStride) for (int e = 0; e < L; e++) steps[e] = e * xStride;
         for (int c = 0; c < w.channels; c++) {
             int from = xOff + c * plane, base = at + c * channelStep, p = 0;
-            for (; p < blocked; p += L) PanamaTranspose.blockRows(x, from + p, xStride, count, xi, w.positions, p, base);
             if (count == L) {
+                for (; p < blocked; p += L) PanamaTranspose.block(x, from + p, xStride, xi, w.positions, p, base);
                 for (; p < plane; p++) FloatVector.fromArray(S, x, from + p, steps, 0).intoArray(xi, base + w.positions[p]);
             } else {
+                for (; p < blocked; p += L) PanamaTranspose.blockRows(x, from + p, xStride, count, xi, w.positions, p, base);
                 for (; p < plane; p++)
                     for (int e = 0, d = base + w.positions[p]; e < L; e++) xi[d + e] = e < count ? x[from + e * xStride + p] : 0f;
             }
