@@ -81,6 +81,17 @@ interface ConvDriver {
     void winograd4Output(Winograd4x4 plan, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
                          float[] y, int yOff, int yStride, int count, boolean relu);
 
+    /** {@link Winograd4x4#outputTransformPooled}, vectorised: the 2×2 max-pooled outputs of units [u0, u0 + units). */
+    void winograd4OutputPooled(Winograd4x4 plan, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
+                               float[] y, int yOff, int yStride, int count, boolean relu);
+
+    /**
+     * {@link Winograd4x4#outputTransformInterleaved}, vectorised: the outputs of units [u0, u0 + units), pooled or not,
+     * stored into the next layer's interleaved copy.
+     */
+    void winograd4OutputInterleaved(Winograd4x4 plan, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
+                                    boolean relu, boolean pool, InterleavedWinograd next, float[] dst, int dstAt);
+
     /** {@link WinogradStride2#inputTransform}, vectorised: V for units [u0, u0 + units) of the interleaved copies xi. */
     void stride2Input(WinogradStride2 plan, float[] xi, int u0, int units, int width, float[] v);
 

@@ -722,6 +722,25 @@ public final class Convolution {
         return new float[][] {xi, s.transformed, s.products};
     }
 
+    /**
+     * The F(4×4, 3×3) plan this layer's forward takes for a batch of {@code batch} images, or null where it takes
+     * another path (or has groups): what an evaluation chain ({@link WinogradChain}) is built from.
+     */
+    Winograd4x4 winograd4Plan(int batch) {
+        return groups == 1 && useDriver(batch) && plans().winograd4 != null && Winograd4x4.fillsGroups(batch) ? winograd4 : null;
+    }
+
+    /** The kernels this layer runs on (null where no vector driver runs here). */
+    ConvDriver driver() {
+        return driver;
+    }
+
+    /** The weights w packed as {@link #winograd4Plan}'s U, in this layer's buffer (valid until the next call). */
+    float[] packWinograd4(float[] w) {
+        packInterleavedWeights(winograd4, 0, w, 0);
+        return packedU[0];
+    }
+
     private void packInterleavedWeights(InterleavedWinograd plan, int gi, float[] w, int wOff) {
         if (packedU.length != groups) packedU = new float[groups][];
         packedU[gi] = grow(packedU[gi], plan.packedWeightSize());

@@ -187,6 +187,21 @@ abstract class InterleavedWinograd {
             driver.interleave(this, x, xOff + gr * LANES * xStride, xStride, Math.min(LANES, count - gr * LANES),
                     xi, gr * groupSize());
         }
+        multiplyBlocks(driver, xi, from, to, u, v, prod, (u0, units, width) ->
+                transformOutput(driver, prod, u0, units, width, bias, biasOff, y, yOff, yStride, count, relu));
+    }
+
+    /** What becomes of a block's products: an output transform of units [u0, u0 + units), P's columns {@code width}. */
+    @FunctionalInterface
+    interface BlockOutput {
+        void transform(int u0, int units, int width);
+    }
+
+    /**
+     * The work of a call after the copy: units [from, to) of the interleaved copies xi in blocks, each block's input
+     * transform into v, then one GEMM per point with the packed weights u into prod, then {@code output} on them.
+     */
+    void multiplyBlocks(ConvDriver driver, float[] xi, int from, int to, float[] u, float[] v, float[] prod, BlockOutput output) {
         int uPoint = weightStride();
         for (int u0 = from; u0 < to; u0 += blockUnits) {
             int units = Math.min(blockUnits, to - u0), cols = units * LANES, width = roundUp(cols, nr);
@@ -200,7 +215,7 @@ abstract class InterleavedWinograd {
                             cols, pc == 0 ? 0f : 1f, prod, point * pPoint, width);
                 }
             }
-            transformOutput(driver, prod, u0, units, width, bias, biasOff, y, yOff, yStride, count, relu);
+            output.transform(u0, units, width);
         }
     }
 

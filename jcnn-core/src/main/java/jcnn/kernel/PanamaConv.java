@@ -139,6 +139,19 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
+    public void winograd4OutputPooled(Winograd4x4 plan, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
+                                      float[] y, int yOff, int yStride, int count, boolean relu) {
+        PanamaWinograd4x4.outputPooled(plan, prod, u0, units, width, bias, biasOff, y, yOff, yStride, count, relu);
+    }
+
+    @Override
+    public void winograd4OutputInterleaved(Winograd4x4 plan, float[] prod, int u0, int units, int width, float[] bias,
+                                           int biasOff, boolean relu, boolean pool, InterleavedWinograd next, float[] dst,
+                                           int dstAt) {
+        PanamaWinograd4x4.outputInterleaved(plan, prod, u0, units, width, bias, biasOff, relu, pool, next, dst, dstAt);
+    }
+
+    @Override
     public void stride2Input(WinogradStride2 plan, float[] xi, int u0, int units, int width, float[] v) {
         PanamaWinogradStride2.input(plan, xi, u0, units, width, v);
     }

@@ -165,6 +165,172 @@ final class PanamaWinograd4x4 {
 
 
     /**
+     * {@link Winograd4x4#outputTransformPooled}: the column pass as in {@link #output}, then per pair of tile rows the
+     * row pass of both and the 2×2 maxima across lanes (each lane is one image, so pooling needs no shuffle), before
+     * the bias and the ReLU: adding the same bias to each candidate cannot change which is largest (rounding is
+     * monotonic), and max(·, 0) commutes with max, so the floats are the reference's. Two pooled values per image and
+     * pooled row, stored one by one.
+     */
+    static void outputPooled(Winograd4x4 w, float[] prod, int u0, int units, int width, float[] bias, int biasOff, float[] y,
+                             int yOff, int yStride, int count, boolean relu) {
+        final int outChannels = w.outChannels, tiles = w.tiles, tilesW = w.tilesW;
+        final int pooledH = w.g.outH() / 2, pooledW = w.g.outW() / 2, plane = pooledH * pooledW;
+        final int pp = Winograd.pointStride(outChannels, width);
+        float[] s = SCRATCH.get(), out = OUT.get();
+        FloatVector zero = FloatVector.zero(S);
+        for (int u = u0; u < u0 + units; u++) {
+            int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
+            int images = Math.min(L, count - group * L), rows = Math.min(2, pooledH - 2 * ty), cols = Math.min(2, pooledW - 2 * tx);
+            if (rows <= 0 || cols <= 0) continue;  // a tile over the dropped last row or column of an odd size
+            int first = yOff + group * L * yStride + 2 * ty * pooledW + 2 * tx;
+            for (int m = 0; m < outChannels; m++) {
+                int q = m * width + (u - u0) * L;
+                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, j * L, 6 * L);
+                FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + m]);
+                for (int i = 0; i < rows; i++) {
+                    int at = 12 * i * L;
+                    // tile row 2i
+                    FloatVector p0 = load(s, at), p1 = load(s, at + L), p2 = load(s, at + 2 * L);
+                    FloatVector p3 = load(s, at + 3 * L), p4 = load(s, at + 4 * L), p5 = load(s, at + 5 * L);
+                    FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
+                    FloatVector left = p0.add(s12).add(s34).max(m34.fma(TWO, m12));
+                    FloatVector right = s34.fma(FOUR, s12).max(m34.fma(EIGHT, m12).add(p5));
+                    // tile row 2i + 1
+                    at += 6 * L;
+                    p0 = load(s, at);
+                    p1 = load(s, at + L);
+                    p2 = load(s, at + 2 * L);
+                    p3 = load(s, at + 3 * L);
+                    p4 = load(s, at + 4 * L);
+                    p5 = load(s, at + 5 * L);
+                    s12 = p1.add(p2);
+                    s34 = p3.add(p4);
+                    m12 = p1.sub(p2);
+                    m34 = p3.sub(p4);
+                    left = left.max(p0.add(s12).add(s34).max(m34.fma(TWO, m12))).add(b);
+                    right = right.max(s34.fma(FOUR, s12).max(m34.fma(EIGHT, m12).add(p5))).add(b);
+                    if (relu) {
+                        left = left.max(zero);
+                        right = right.max(zero);
+                    }
+                    left.intoArray(out, 0);
+                    right.intoArray(out, L);
+                    int o = first + m * plane + i * pooledW;
+                    if (cols == 2) {
+                        for (int e = 0; e < images; e++) {
+                            y[o + e * yStride] = out[e];
+                            y[o + e * yStride + 1] = out[L + e];
+                        }
+                    } else {
+                        for (int e = 0; e < images; e++) y[o + e * yStride] = out[e];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link Winograd4x4#outputTransformInterleaved}: as {@link #output} and {@link #outputPooled}, but the vectors of
+     * a tile row (lane e = image e) are stored as they are, each one position of the next layer's interleaved copy —
+     * no shuffles, and the next layer copies nothing in.
+     */
+    static void outputInterleaved(Winograd4x4 w, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
+                                  boolean relu, boolean pool, InterleavedWinograd next, float[] dst, int dstAt) {
+        // two methods: one holding both row passes grows past what C2 inlines into one method, and its vector helpers
+        // then box their vectors (the pooled pass ran several times slower)
+        if (pool) interleavedPooled(w, prod, u0, units, width, bias, biasOff, relu, next, dst, dstAt);
+        else interleavedRows(w, prod, u0, units, width, bias, biasOff, relu, next, dst, dstAt);
+    }
+
+    /** {@link #outputInterleaved} without pooling: a tile row's four vectors stored as four positions. */
+    private static void interleavedRows(Winograd4x4 w, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
+                                        boolean relu, InterleavedWinograd next, float[] dst, int dstAt) {
+        final int outChannels = w.outChannels, tiles = w.tiles, tilesW = w.tilesW, side = 4;
+        final int outH = w.g.outH(), outW = w.g.outW();
+        final int pp = Winograd.pointStride(outChannels, width), rowStep = next.rowStep, channelStep = next.channelStep;
+        float[] s = SCRATCH.get();
+        FloatVector zero = FloatVector.zero(S);
+        for (int u = u0; u < u0 + units; u++) {
+            int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
+            int rows = Math.min(side, outH - side * ty), cols = Math.min(side, outW - side * tx);
+            int corner = dstAt + group * next.groupSize() + next.positions[side * ty * outW + side * tx];
+            for (int m = 0; m < outChannels; m++) {
+                int q = m * width + (u - u0) * L;
+                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, j * L, 6 * L);
+                FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + m]);
+                int channel = corner + m * channelStep;
+                for (int i = 0; i < rows; i++) {
+                    int at = 6 * i * L, o = channel + i * rowStep;
+                    FloatVector p0 = load(s, at), p1 = load(s, at + L), p2 = load(s, at + 2 * L);
+                    FloatVector p3 = load(s, at + 3 * L), p4 = load(s, at + 4 * L), p5 = load(s, at + 5 * L);
+                    FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
+                    FloatVector y0 = p0.add(s12).add(s34).add(b), y1 = m34.fma(TWO, m12).add(b);
+                    FloatVector y2 = s34.fma(FOUR, s12).add(b), y3 = m34.fma(EIGHT, m12).add(p5).add(b);
+                    if (relu) {
+                        y0 = y0.max(zero);
+                        y1 = y1.max(zero);
+                        y2 = y2.max(zero);
+                        y3 = y3.max(zero);
+                    }
+                    y0.intoArray(dst, o);
+                    if (cols > 1) y1.intoArray(dst, o + L);
+                    if (cols > 2) y2.intoArray(dst, o + 2 * L);
+                    if (cols > 3) y3.intoArray(dst, o + 3 * L);
+                }
+            }
+        }
+    }
+
+    /** {@link #outputInterleaved} with pooling: per pair of tile rows, two pooled positions. */
+    private static void interleavedPooled(Winograd4x4 w, float[] prod, int u0, int units, int width, float[] bias,
+                                          int biasOff, boolean relu, InterleavedWinograd next, float[] dst, int dstAt) {
+        final int outChannels = w.outChannels, tiles = w.tiles, tilesW = w.tilesW, side = 2;
+        final int outH = w.g.outH() / 2, outW = w.g.outW() / 2;
+        final int pp = Winograd.pointStride(outChannels, width), rowStep = next.rowStep, channelStep = next.channelStep;
+        float[] s = SCRATCH.get();
+        FloatVector zero = FloatVector.zero(S);
+        for (int u = u0; u < u0 + units; u++) {
+            int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
+            int rows = Math.min(side, outH - side * ty), cols = Math.min(side, outW - side * tx);
+            if (rows <= 0 || cols <= 0) continue;  // a tile over the dropped last row or column of an odd size
+            int corner = dstAt + group * next.groupSize() + next.positions[side * ty * outW + side * tx];
+            for (int m = 0; m < outChannels; m++) {
+                int q = m * width + (u - u0) * L;
+                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, j * L, 6 * L);
+                FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + m]);
+                int channel = corner + m * channelStep;
+                for (int i = 0; i < rows; i++) {
+                    int at = 12 * i * L, o = channel + i * rowStep;
+                    FloatVector p0 = load(s, at), p1 = load(s, at + L), p2 = load(s, at + 2 * L);
+                    FloatVector p3 = load(s, at + 3 * L), p4 = load(s, at + 4 * L), p5 = load(s, at + 5 * L);
+                    FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
+                    FloatVector left = p0.add(s12).add(s34).max(m34.fma(TWO, m12));
+                    FloatVector right = s34.fma(FOUR, s12).max(m34.fma(EIGHT, m12).add(p5));
+                    at += 6 * L;
+                    p0 = load(s, at);
+                    p1 = load(s, at + L);
+                    p2 = load(s, at + 2 * L);
+                    p3 = load(s, at + 3 * L);
+                    p4 = load(s, at + 4 * L);
+                    p5 = load(s, at + 5 * L);
+                    s12 = p1.add(p2);
+                    s34 = p3.add(p4);
+                    m12 = p1.sub(p2);
+                    m34 = p3.sub(p4);
+                    left = left.max(p0.add(s12).add(s34).max(m34.fma(TWO, m12))).add(b);
+                    right = right.max(s34.fma(FOUR, s12).max(m34.fma(EIGHT, m12).add(p5))).add(b);
+                    if (relu) {
+                        left = left.max(zero);
+                        right = right.max(zero);
+                    }
+                    left.intoArray(dst, o);
+                    if (cols > 1) right.intoArray(dst, o + L);
+                }
+            }
+        }
+    }
+
+    /**
      * Whether {@link #input}'s first pass takes two patch columns per 512-bit vector: neighbouring columns of the
      * interleaved copy are adjacent (8 floats each), and so are their results in the scratch, so one load and one
      * store serve both. Only where the hardware has 512-bit vectors. (100,16,28,28)->16 forward at one thread,

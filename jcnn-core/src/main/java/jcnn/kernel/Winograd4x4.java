@@ -173,34 +173,110 @@ final class Winograd4x4 extends InterleavedWinograd {
      */
     void outputTransform(float[] prod, int u0, int units, int width, float[] bias, int biasOff, float[] y, int yOff,
                          int yStride, int count, boolean relu) {
-        int pPoint = Winograd.pointStride(outChannels, width), outH = g.outH(), outW = g.outW();
+        int outH = g.outH(), outW = g.outW();
         float[] s = new float[24], out = new float[16];
         for (int u = u0; u < u0 + units; u++) {
             int group = u / tiles, ty = u % tiles / tilesW, tx = u % tilesW;
             for (int m = 0; m < outChannels; m++) {
-                float b = bias == null ? 0f : bias[biasOff + m];
                 for (int e = 0; e < LANES; e++) {
                     int image = group * LANES + e;
-                    int q = m * width + (u - u0) * LANES + e;
-                    // Aᵀ·P, column by column (s[6·i + j] = row i of 4, column j), then each row ·A
-                    for (int j = 0; j < 6; j++) {
-                        outputColumn(prod[q + j * pPoint], prod[q + (6 + j) * pPoint], prod[q + (12 + j) * pPoint],
-                                prod[q + (18 + j) * pPoint], prod[q + (24 + j) * pPoint], prod[q + (30 + j) * pPoint], s, j, 6);
-                    }
-                    for (int i = 0; i < 4; i++) outputColumn(s[6 * i], s[6 * i + 1], s[6 * i + 2], s[6 * i + 3], s[6 * i + 4],
-                            s[6 * i + 5], out, 4 * i, 1);
+                    tileOutputs(prod, u0, u, width, e, m, bias, biasOff, relu, s, out);
                     if (image >= count) continue;
                     for (int i = 0; i < 4; i++) {
                         for (int j = 0; j < 4; j++) {
                             int oh = 4 * ty + i, ow = 4 * tx + j;
-                            if (oh >= outH || ow >= outW) continue;
-                            float val = out[4 * i + j] + b;
-                            if (relu) val = Math.max(val, 0f);
-                            y[yOff + image * yStride + (m * outH + oh) * outW + ow] = val;
+                            if (oh < outH && ow < outW) y[yOff + image * yStride + (m * outH + oh) * outW + ow] = out[4 * i + j];
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The scalar reference of {@link ConvDriver#winograd4OutputPooled}: the outputs of {@link #outputTransform} (bias,
+     * {@code relu}) max-pooled over 2×2 windows with stride 2 (PyTorch's MaxPool2d(2), rows and columns past an even
+     * size dropped) and only the pooled plane, (outH/2) × (outW/2) per channel, stored to NCHW. A tile's 4×4 outputs
+     * hold exactly four whole windows, so no window spans two tiles.
+     */
+    void outputTransformPooled(float[] prod, int u0, int units, int width, float[] bias, int biasOff, float[] y, int yOff,
+                               int yStride, int count, boolean relu) {
+        int pooledH = g.outH() / 2, pooledW = g.outW() / 2;
+        float[] s = new float[24], out = new float[16];
+        for (int u = u0; u < u0 + units; u++) {
+            int group = u / tiles, ty = u % tiles / tilesW, tx = u % tilesW;
+            for (int m = 0; m < outChannels; m++) {
+                for (int e = 0; e < LANES; e++) {
+                    int image = group * LANES + e;
+                    tileOutputs(prod, u0, u, width, e, m, bias, biasOff, relu, s, out);
+                    if (image >= count) continue;
+                    for (int i = 0; i < 2; i++) {
+                        for (int j = 0; j < 2; j++) {
+                            int ph = 2 * ty + i, pw = 2 * tx + j;
+                            if (ph < pooledH && pw < pooledW) {
+                                y[yOff + image * yStride + (m * pooledH + ph) * pooledW + pw] = windowMax(out, 2 * i, 2 * j);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The scalar reference of {@link ConvDriver#winograd4OutputInterleaved}: the outputs of {@link #outputTransform}
+     * (bias, {@code relu}), max-pooled as in {@link #outputTransformPooled} when {@code pool}, stored straight into
+     * the next layer's interleaved copy: channel m, position (r, q) of group γ at dst[dstAt + γ·next.groupSize() +
+     * m·next.channelStep + next.positions[r·W + q] + lane], W the width of next's input (this layer's output, or the
+     * pooled plane). Every lane is stored: a partial group's missing images are computed from zeros like the others
+     * and never leave the chain. The borders of next's copy are not touched.
+     */
+    void outputTransformInterleaved(float[] prod, int u0, int units, int width, float[] bias, int biasOff, boolean relu,
+                                    boolean pool, InterleavedWinograd next, float[] dst, int dstAt) {
+        int outH = pool ? g.outH() / 2 : g.outH(), outW = pool ? g.outW() / 2 : g.outW(), side = pool ? 2 : 4;
+        float[] s = new float[24], out = new float[16];
+        for (int u = u0; u < u0 + units; u++) {
+            int group = u / tiles, ty = u % tiles / tilesW, tx = u % tilesW;
+            for (int m = 0; m < outChannels; m++) {
+                int base = dstAt + group * next.groupSize() + m * next.channelStep;
+                for (int e = 0; e < LANES; e++) {
+                    tileOutputs(prod, u0, u, width, e, m, bias, biasOff, relu, s, out);
+                    for (int i = 0; i < side; i++) {
+                        for (int j = 0; j < side; j++) {
+                            int r = side * ty + i, q = side * tx + j;
+                            if (r >= outH || q >= outW) continue;
+                            dst[base + next.positions[r * outW + q] + e] = pool ? windowMax(out, 2 * i, 2 * j) : out[4 * i + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The 16 outputs (row-major, out[4·i + j]) of lane e of unit u for output channel m: Aᵀ·P·A + bias, with
+     * {@code relu} max(·, 0). s is a scratch of 24 floats.
+     */
+    private void tileOutputs(float[] prod, int u0, int u, int width, int e, int m, float[] bias, int biasOff, boolean relu,
+                             float[] s, float[] out) {
+        int pPoint = Winograd.pointStride(outChannels, width), q = m * width + (u - u0) * LANES + e;
+        float b = bias == null ? 0f : bias[biasOff + m];
+        // Aᵀ·P, column by column (s[6·i + j] = row i of 4, column j), then each row ·A
+        for (int j = 0; j < 6; j++) {
+            outputColumn(prod[q + j * pPoint], prod[q + (6 + j) * pPoint], prod[q + (12 + j) * pPoint],
+                    prod[q + (18 + j) * pPoint], prod[q + (24 + j) * pPoint], prod[q + (30 + j) * pPoint], s, j, 6);
+        }
+        for (int i = 0; i < 4; i++) outputColumn(s[6 * i], s[6 * i + 1], s[6 * i + 2], s[6 * i + 3], s[6 * i + 4],
+                s[6 * i + 5], out, 4 * i, 1);
+        for (int k = 0; k < 16; k++) {
+            float val = out[k] + b;
+            out[k] = relu ? Math.max(val, 0f) : val;
+        }
+    }
+
+    /** The largest of the 2×2 window of a tile's outputs whose top left is (i, j); NaN if any is NaN. */
+    private static float windowMax(float[] out, int i, int j) {
+        int at = 4 * i + j;
+        return Math.max(Math.max(out[at], out[at + 1]), Math.max(out[at + 4], out[at + 5]));
     }
 }

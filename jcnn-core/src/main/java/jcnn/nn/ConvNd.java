@@ -324,6 +324,28 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
         return !transposed;
     }
 
+    /**
+     * For an evaluation-mode forward that runs this layer inside a chain (see Sequential): checks the input shape,
+     * forgets the last training input (so that a backward cannot use it), and returns the engine for this input and
+     * the weights and bias to run with.
+     */
+    Convolution evaluationEngine(int[] inputShape) {
+        if (transposed) throw new IllegalStateException(this + ": a transposed convolution is not chained");
+        checkInput(inputShape);
+        input = null;
+        return engine(height(inputShape), inputShape[inputShape.length - 1]);
+    }
+
+    /** The weights' values, in PyTorch's order. */
+    float[] weightData() {
+        return weight.value().data();
+    }
+
+    /** The bias values, or null. */
+    float[] biasData() {
+        return bias == null ? null : bias.value().data();
+    }
+
     /** The output of the last forward. */
     Tensor lastOutput() {
         return output;

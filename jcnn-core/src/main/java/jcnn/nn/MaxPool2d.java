@@ -53,6 +53,16 @@ public class MaxPool2d extends PoolNd<MaxPool2d> {
         return super.dilation(dh, dw);
     }
 
+    /**
+     * Whether this is the plain 2×2 window with stride 2 of a 2-D network (no padding, dilation, ceil mode or kept
+     * indices): the pooling an evaluation chain of convolutions takes into its output transform (see Sequential).
+     */
+    boolean halvesPlainly() {
+        return getClass() == MaxPool2d.class && java.util.Arrays.equals(kernelSize(), new int[] {2, 2})
+                && java.util.Arrays.equals(stride(), new int[] {2, 2}) && java.util.Arrays.equals(padding(), new int[] {0, 0})
+                && java.util.Arrays.equals(dilation(), new int[] {1, 1}) && !ceilMode() && !returnIndices;
+    }
+
     /** Keep the argmax indices after every forward, not only in training (PyTorch's {@code return_indices}). */
     public MaxPool2d returnIndices(boolean keep) {
         returnIndices = keep;

@@ -237,6 +237,15 @@ public final class Sequential extends Layer implements Iterable<Layer> {
     public Tensor forward(Tensor x, boolean training) {
         Tensor h = x;
         for (int i = 0; i < layers.size(); i++) {
+            int chainEnd = training ? -1 : evaluationChainEnd(i);
+            if (chainEnd > i) {
+                Tensor y = forwardChain(i, chainEnd, h);
+                if (y != null) {
+                    h = y;
+                    i = chainEnd;
+                    continue;
+                }
+            }
             int pooling = poolingAfter(i);
             if (pooling > 0) checkShapes(i, pooling, h.shape());  // so that a bad shape names its own layer
             try {
@@ -260,6 +269,88 @@ public final class Sequential extends Layer implements Iterable<Layer> {
             }
         }
         return h;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Evaluation chains: Conv2d [ReLU [MaxPool2d(2)]] Conv2d ... handed on in the convolutions' own layout
+    // ---------------------------------------------------------------------------------------------------
+
+    /**
+     * The last layer of an evaluation chain starting at layer i (fusion on), or -1: Conv2d layers, each followed by a
+     * ReLU and a plain 2×2 max pooling or by a ReLU or by nothing, one after the other — at least two convolutions, or
+     * one with its pooling. Whether it runs as a chain depends on the input (see {@link jcnn.kernel.WinogradChain}).
+     */
+    private int evaluationChainEnd(int i) {
+        int convs = 0, end = -1, j = i;
+        boolean pooled = false;
+        while (fusion && j < layers.size() && layers.get(j) instanceof Conv2d) {
+            int k = j + 1;
+            boolean relu = k < layers.size() && layers.get(k) instanceof ReLU;
+            if (relu) k++;
+            boolean pool = relu && k < layers.size() && layers.get(k) instanceof MaxPool2d p && p.halvesPlainly();
+            if (pool) k++;
+            convs++;
+            pooled |= pool;
+            end = k - 1;
+            j = k;
+        }
+        return convs >= 2 || pooled ? end : -1;
+    }
+
+    /** Evaluation chains' kernels and outputs, by their first layer. */
+    private final Map<Integer, Chain> chains = new java.util.HashMap<>();
+
+    private static final class Chain {
+        jcnn.kernel.WinogradChain kernel;
+        Tensor output;
+        int[] refusedShape;   // the input shape (and thread count) for which the chain did not apply, last time
+        int refusedThreads;
+    }
+
+    /**
+     * Layers [from, to] (an evaluation chain) on h in evaluation mode as one {@link jcnn.kernel.WinogradChain}, or null
+     * where it does not apply to this input (then the layers run one by one). The layers' own outputs are not written.
+     */
+    private Tensor forwardChain(int from, int to, Tensor h) {
+        int[] shape = h.shape();
+        if (shape.length != 4) return null;
+        Chain chain = chains.computeIfAbsent(from, k -> new Chain());
+        if (java.util.Arrays.equals(shape, chain.refusedShape) && chain.refusedThreads == jcnn.kernel.Parallel.threads()) return null;
+        checkShapes(from, to, shape);
+        List<jcnn.kernel.Convolution> engines = new ArrayList<>();
+        List<float[]> weights = new ArrayList<>(), biases = new ArrayList<>();
+        List<Boolean> relus = new ArrayList<>(), pools = new ArrayList<>();
+        for (int j = from; j <= to; j++) {
+            Layer layer = layers.get(j);
+            if (layer instanceof Conv2d conv) {
+                engines.add(conv.evaluationEngine(shape));
+                weights.add(conv.weightData());
+                biases.add(conv.biasData());
+                relus.add(false);
+                pools.add(false);
+            } else {
+                (layer instanceof ReLU ? relus : pools).set(engines.size() - 1, true);
+            }
+            shape = layer.outputShape(shape);
+        }
+        int n = engines.size();
+        jcnn.kernel.Convolution[] convs = engines.toArray(new jcnn.kernel.Convolution[0]);
+        if (chain.kernel == null || !chain.kernel.matches(convs, shape[0])) {
+            boolean[] relu = new boolean[n], pool = new boolean[n];
+            for (int k = 0; k < n; k++) {
+                relu[k] = relus.get(k);
+                pool[k] = pools.get(k);
+            }
+            chain.kernel = jcnn.kernel.WinogradChain.of(convs, relu, pool, shape[0]);
+            if (chain.kernel == null) {
+                chain.refusedShape = h.shape();
+                chain.refusedThreads = jcnn.kernel.Parallel.threads();
+                return null;
+            }
+        }
+        chain.output = Tensor.reuse(chain.output, shape);
+        chain.kernel.forward(h.data(), weights.toArray(new float[0][]), biases.toArray(new float[0][]), chain.output.data());
+        return chain.output;
     }
 
     /**

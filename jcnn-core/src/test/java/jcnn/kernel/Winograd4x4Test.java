@@ -158,6 +158,93 @@ class Winograd4x4Test {
     }
 
     /**
+     * The pooled output transform and the one into a next layer's interleaved copy (pooled or not) against their scalar
+     * references, bit for bit, on every block of units of two groups (13 images), products with NaN and ±0 among
+     * them: every pooled output written, nothing else (NCHW gaps, the next copy's borders) touched.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6})
+    void fusedOutputTransformsMatchTheScalarReferences(int which) {
+        ConvDriver driver = driver();
+        int[] a = CASES[which];
+        ConvGeometry g = geometry(a);
+        int m = a[3], images = 13, groups = (images + 7) / 8;
+        Winograd4x4 plan = new Winograd4x4(g, m, driver.mr(), driver.nr(), driver.kc());
+        SplittableRandom r = new SplittableRandom(900 + which);
+        int units = groups * plan.tiles, pooledH = g.outH() / 2, pooledW = g.outW() / 2;
+        int yStride = m * pooledH * pooledW + 3;
+        float[] bias = GemmTest.randomArray(r, m);
+        // the next layers: 3×3 convolutions taking this output (pooled or not) with padding 1, and 2 on the left
+        ConvGeometry full = ConvGeometry.of(m, g.outH(), g.outW(), 3, 3, 1, 1, 1, 1, 2, 1, 1, 1);
+        Winograd4x4 nextFull = new Winograd4x4(full, 4, driver.mr(), driver.nr(), driver.kc());
+        Winograd4x4 nextPooled = pooledH < 1 || pooledW < 1 ? null : new Winograd4x4(
+                ConvGeometry.of(m, pooledH, pooledW, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 4, driver.mr(), driver.nr(), driver.kc());
+        for (int u0 = 0; u0 < units; u0 += plan.blockUnits) {
+            int count = Math.min(plan.blockUnits, units - u0), width = (8 * count + plan.nr - 1) / plan.nr * plan.nr;
+            float[] prod = GemmTest.randomArray(r, plan.productSize());
+            for (int i = 0; i < prod.length; i += 97) prod[i] = i % 3 == 0 ? Float.NaN : i % 3 == 1 ? -0f : 0f;
+            for (boolean relu : new boolean[] {false, true}) {
+                String where = g + ", units from " + u0 + (relu ? ", ReLU" : "");
+                if (relu && nextPooled != null) {  // pooling is fused only after a ReLU
+                    float[] yFast = new float[images * yStride], yReference = new float[images * yStride];
+                    Arrays.fill(yFast, 7f);
+                    Arrays.fill(yReference, 7f);
+                    driver.winograd4OutputPooled(plan, prod, u0, count, width, bias, 0, yFast, 0, yStride, images, relu);
+                    plan.outputTransformPooled(prod, u0, count, width, bias, 0, yReference, 0, yStride, images, relu);
+                    assertArrayEquals(yReference, yFast, "pooled output transform of " + where);
+                    float[] dFast = new float[groups * nextPooled.groupSize()], dReference = new float[dFast.length];
+                    driver.winograd4OutputInterleaved(plan, prod, u0, count, width, bias, 0, relu, true, nextPooled, dFast, 0);
+                    plan.outputTransformInterleaved(prod, u0, count, width, bias, 0, relu, true, nextPooled, dReference, 0);
+                    assertArrayEquals(dReference, dFast, "pooled interleaved output transform of " + where);
+                }
+                float[] dFast = new float[5 + groups * nextFull.groupSize()], dReference = new float[dFast.length];
+                driver.winograd4OutputInterleaved(plan, prod, u0, count, width, bias, 0, relu, false, nextFull, dFast, 5);
+                plan.outputTransformInterleaved(prod, u0, count, width, bias, 0, relu, false, nextFull, dReference, 5);
+                assertArrayEquals(dReference, dFast, "interleaved output transform of " + where);
+            }
+        }
+    }
+
+    /**
+     * The scalar references of the fused output transforms against the plain one: pooling its NCHW outputs with
+     * {@link Pooling}, and reading the interleaved copy back through the next plan's positions; every pooled output
+     * and every interleaved position written.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4, 6})
+    void fusedOutputReferencesMatchThePlainTransformAndPooling(int which) {
+        ConvDriver driver = driver();
+        int[] a = CASES[which];
+        ConvGeometry g = geometry(a);
+        int m = a[3], images = 13, groups = 2, plane = g.outH() * g.outW();
+        int pooledH = g.outH() / 2, pooledW = g.outW() / 2, pooledPlane = pooledH * pooledW;
+        Winograd4x4 plan = new Winograd4x4(g, m, driver.mr(), driver.nr(), driver.kc());
+        SplittableRandom r = new SplittableRandom(950 + which);
+        int units = groups * plan.tiles, width = (8 * units + plan.nr - 1) / plan.nr * plan.nr;
+        float[] bias = GemmTest.randomArray(r, m);
+        float[] prod = GemmTest.randomArray(r, Winograd4x4.POINTS * Winograd.pointStride(m, width));
+        float[] y = new float[images * m * plane];
+        plan.outputTransform(prod, 0, units, width, bias, 0, y, 0, m * plane, images, true);
+        float[] pooledExpected = new float[images * m * pooledPlane];
+        Pooling.maxPoolForward(ConvGeometry.of(1, g.outH(), g.outW(), 2, 2, 2, 2, 0, 0, 0, 0, 1, 1), y, pooledExpected, null, images * m);
+        float[] pooled = new float[pooledExpected.length];
+        Arrays.fill(pooled, Float.NaN);
+        plan.outputTransformPooled(prod, 0, units, width, bias, 0, pooled, 0, m * pooledPlane, images, true);
+        assertArrayEquals(pooledExpected, pooled, "pooled outputs of " + g);
+        Winograd4x4 next = new Winograd4x4(ConvGeometry.of(m, g.outH(), g.outW(), 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 4,
+                driver.mr(), driver.nr(), driver.kc());
+        float[] xi = new float[groups * next.groupSize()];
+        Arrays.fill(xi, Float.NaN);
+        plan.outputTransformInterleaved(prod, 0, units, width, bias, 0, true, false, next, xi, 0);
+        for (int n = 0; n < images; n++)
+            for (int c = 0; c < m; c++)
+                for (int p = 0; p < plane; p++) {
+                    float got = xi[n / 8 * next.groupSize() + c * next.channelStep + next.positions[p] + n % 8];
+                    assertEquals(y[(n * m + c) * plane + p], got, 0f, "interleaved output of image " + n + ", channel " + c + ", position " + p);
+                }
+    }
+
+    /**
      * The one-dimensional transforms compute F(4, 3): Aᵀ·[(G·g) ⊙ (Bᵀ·d)] is the correlation of six inputs with three
      * taps, on small integers (exact in float up to the thirds and sixths of G, so compared to 1e-5).
      */

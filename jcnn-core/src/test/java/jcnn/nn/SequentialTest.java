@@ -188,6 +188,57 @@ class SequentialTest {
         }
     }
 
+    /**
+     * Evaluation chains (convolutions handing their outputs on in their own layout, poolings in their output transform)
+     * change no bit of a prediction: DeepConvNet, and a stack with a convolution without ReLU, a pooling that is not
+     * plain 2×2 and one that keeps its indices, at batches that fill 8-image groups or not, at one and two threads.
+     */
+    @Test
+    void evaluationChainsAreBitForBitTheSameAsSeparateLayers() {
+        int before = jcnn.kernel.Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                jcnn.kernel.Parallel.setThreads(threads);
+                for (int variant = 0; variant < 2; variant++) {
+                    Sequential[] pair = new Sequential[2];
+                    for (int k = 0; k < 2; k++) {
+                        Sequential m = variant == 0
+                                ? Models.byName("deep", new int[] {1, 28, 28}, 10, c -> new ReLU())
+                                : new Sequential(new Conv2d(3, 16, 3).padding(1), new ReLU(), new Conv2d(16, 16, 3).padding(1),
+                                        new Conv2d(16, 16, 3).padding(1), new ReLU(), new MaxPool2d(2),
+                                        new Conv2d(16, 32, 3).padding(2), new ReLU(), new MaxPool2d(2).returnIndices(true),
+                                        new Conv2d(32, 16, 3).padding(1), new ReLU(), new MaxPool2d(3), new Flatten(),
+                                        new Linear(16, 4));
+                        m.initialize(Init.heNormal(), 7);
+                        pair[k] = k == 0 ? m : m.fusion(false);
+                    }
+                    for (int batch : new int[] {29, 100, 12, 5}) {
+                        Tensor x = variant == 0 ? Tensors.random(batch, batch, 1, 28, 28) : Tensors.random(batch, batch, 3, 16, 16);
+                        float[] plain = pair[1].predict(x).data().clone();
+                        float[] fused = pair[0].predict(x).data().clone();
+                        assertArrayEquals(plain, fused, "variant " + variant + ", batch " + batch + ", " + threads + " threads");
+                        // and again, the chain's buffers reused
+                        assertArrayEquals(plain, pair[0].predict(x).data(), "second call, variant " + variant + ", batch " + batch);
+                    }
+                }
+            }
+        } finally {
+            jcnn.kernel.Parallel.setThreads(before);
+        }
+    }
+
+    /** A backward after an evaluation forward through a chain fails as after one through separate layers. */
+    @Test
+    void backwardAfterAnEvaluationChainFails() {
+        Sequential m = new Sequential(new Conv2d(16, 16, 3).padding(1), new ReLU(), new Conv2d(16, 16, 3).padding(1),
+                new ReLU(), new MaxPool2d(2)).initialize(Init.heNormal(), 2);
+        Tensor x = Tensors.random(3, 32, 16, 12, 12);
+        m.forward(x, true);
+        m.backward(Tensors.random(4, 32, 16, 6, 6));
+        m.forward(x, false);
+        assertThrows(IllegalStateException.class, () -> m.backward(Tensors.random(4, 32, 16, 6, 6)));
+    }
+
     /** The same for 1-D layers (MaxPool1d is a MaxPool2d on height 1), with and without a ReLU before the pooling. */
     @Test
     void oneDimensionalFusionIsBitForBitTheSame() {
