@@ -735,12 +735,6 @@ public final class Convolution {
         return driver;
     }
 
-    /** The weights w packed as {@link #winograd4Plan}'s U, in this layer's buffer (valid until the next call). */
-    float[] packWinograd4(float[] w) {
-        packInterleavedWeights(winograd4, 0, w, 0);
-        return packedU[0];
-    }
-
     private void packInterleavedWeights(InterleavedWinograd plan, int gi, float[] w, int wOff) {
         if (packedU.length != groups) packedU = new float[groups][];
         packedU[gi] = grow(packedU[gi], plan.packedWeightSize());

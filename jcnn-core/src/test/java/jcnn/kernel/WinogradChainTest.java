@@ -71,8 +71,10 @@ class WinogradChainTest {
                 Arrays.fill(y, Float.NaN);
                 chain.forward(x, w, b, y);
                 assertArrayEquals(expected, y, "variant " + variant + " at " + threads + " threads");
-                // a second call on other inputs: the copies carried over from the first must not matter
+                // a second call on other inputs, with one layer's weights changed in place: neither the copies nor
+                // the packed weights carried over from the first call may matter
                 for (int k = 0; k < x.length; k++) x[k] = -x[k];
+                w[1][5] += 0.25f;
                 chain.forward(x, w, b, y);
                 float[] again = x;
                 for (int i = 0; i < 4; i++) {
