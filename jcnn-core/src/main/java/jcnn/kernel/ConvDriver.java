@@ -81,9 +81,13 @@ interface ConvDriver {
     void winograd4Output(Winograd4x4 plan, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
                          float[] y, int yOff, int yStride, int count, boolean relu);
 
-    /** {@link Winograd4x4#outputTransformPooled}, vectorised: the 2×2 max-pooled outputs of units [u0, u0 + units). */
+    /**
+     * {@link Winograd4x4#outputTransformPooled}, vectorised: the 2×2 max-pooled outputs of units [u0, u0 + units), and
+     * their positions where {@code argmax} is not null. Without argmax, only after a ReLU ({@code relu}): the maxima
+     * are then taken lane-wise, which differs from the pooling's rule on nothing but the sign of a zero.
+     */
     void winograd4OutputPooled(Winograd4x4 plan, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
-                               float[] y, int yOff, int yStride, int count, boolean relu);
+                               float[] y, int yOff, int yStride, int[] argmax, int count, boolean relu);
 
     /**
      * {@link Winograd4x4#outputTransformInterleaved}, vectorised: the outputs of units [u0, u0 + units), pooled or not,

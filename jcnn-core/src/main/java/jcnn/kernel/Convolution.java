@@ -674,12 +674,28 @@ public final class Convolution {
 
     /**
      * dst = the convolution of src by {@code plan} (F(4×4, 3×3) or the stride-2 algorithm, eight images per group)
-     * with packedU (+ bias, ReLU), the batch cut into parts of whole 8-image groups; the plan and {@code forward}
-     * pick the per-thread interleaved copy (the forward's, the input gradient's, or the stride-2 forward's). With fewer than two groups per thread (batch 8 on two threads) the parts are slices of each group's
-     * tiles instead, and {@code then} runs once on the whole batch at the end.
+     * with packedU (+ bias, ReLU), in {@link #inParts}; the plan and {@code forward} pick the per-thread interleaved
+     * copy (the forward's, the input gradient's, or the stride-2 forward's).
      */
     private void interleaved(InterleavedWinograd plan, boolean forward, float[] src, int srcImage, int srcGroup, float[] bias,
                            float[] dst, int dstImage, int dstGroup, boolean relu, int batch, ImageRange then) {
+        inParts(plan, forward, batch, then, (n, count, from, to, gi, buffers) ->
+                plan.forward(driver, src, n * srcImage + gi * srcGroup, srcImage, count, from, to, packedU[gi], bias, gi * mg,
+                        dst, n * dstImage + gi * dstGroup, dstImage, relu, buffers[0], buffers[1], buffers[2]));
+    }
+
+    /** The work of one call of {@link #inParts}: images [n, n + count), units [from, to) of theirs, group gi. */
+    @FunctionalInterface
+    private interface PlanCall {
+        void run(int n, int count, int from, int to, int gi, float[][] buffers);
+    }
+
+    /**
+     * The batch cut into parts of whole 8-image groups for {@code plan}'s calls, {@code then} run on each part's images
+     * after them; with fewer than two groups per thread (batch 8 on two threads) the parts are slices of each group's
+     * tiles instead, and {@code then} runs once on the whole batch at the end.
+     */
+    private void inParts(InterleavedWinograd plan, boolean forward, int batch, ImageRange then, PlanCall call) {
         int lanes = InterleavedWinograd.LANES, imageGroups = (batch + lanes - 1) / lanes, threads = Parallel.threads();
         int slices = threads == 1 || imageGroups >= 2 * threads ? 1 : Math.min(plan.tiles, (2 * threads + imageGroups - 1) / imageGroups);
         if (slices > 1) {
@@ -688,10 +704,7 @@ public final class Convolution {
                 for (int i = i0; i < i1; i++) {
                     int n = i / slices * lanes, slice = i % slices, count = Math.min(lanes, batch - n);
                     int from = plan.tiles * slice / slices, to = plan.tiles * (slice + 1) / slices;
-                    for (int gi = 0; gi < groups; gi++) {
-                        plan.forward(driver, src, n * srcImage + gi * srcGroup, srcImage, count, from, to, packedU[gi], bias,
-                                gi * mg, dst, n * dstImage + gi * dstGroup, dstImage, relu, buffers[0], buffers[1], buffers[2]);
-                    }
+                    for (int gi = 0; gi < groups; gi++) call.run(n, count, from, to, gi, buffers);
                 }
             });
             if (then != null) then.run(0, batch);
@@ -702,13 +715,27 @@ public final class Convolution {
             int n1 = Math.min(batch, g1 * lanes);
             for (int n = g0 * lanes; n < n1; n += plan.images()) {
                 int count = Math.min(plan.images(), n1 - n);
-                for (int gi = 0; gi < groups; gi++) {
-                    plan.forward(driver, src, n * srcImage + gi * srcGroup, srcImage, count, packedU[gi], bias, gi * mg,
-                            dst, n * dstImage + gi * dstGroup, dstImage, relu, buffers[0], buffers[1], buffers[2]);
-                }
+                for (int gi = 0; gi < groups; gi++) call.run(n, count, 0, (count + lanes - 1) / lanes * plan.tiles, gi, buffers);
                 if (then != null) then.run(n, n + count);
             }
         });
+    }
+
+    /**
+     * As {@link #forward(float[], float[], float[], float[], int, boolean)}, followed by a 2×2 max pooling with stride
+     * 2 inside F(4×4, 3×3)'s output transform: pooled (batch × M × outH/2 × outW/2) = the pooled outputs, argmax (null,
+     * or shaped like pooled) the positions of the maxima in their output planes, as {@link Pooling#maxPoolForward}
+     * would give them from the outputs; the outputs themselves are not stored. Without argmax only after a ReLU.
+     * Returns false, having done nothing, where the forward does not take F(4×4, 3×3) for this batch.
+     */
+    public boolean forwardPooled(float[] x, float[] w, float[] bias, float[] pooled, int[] argmax, int batch, boolean relu) {
+        if (winograd4Plan(batch) == null || (argmax == null && !relu)) return false;
+        int pooledSize = outChannels * (g.outH() / 2) * (g.outW() / 2);
+        packInterleavedWeights(winograd4, 0, w, 0);
+        inParts(winograd4, true, batch, null, (n, count, from, to, gi, buffers) ->
+                winograd4.forwardPooled(driver, x, n * inputSize(), inputSize(), count, from, to, packedU[0], bias, 0, pooled,
+                        n * pooledSize, pooledSize, argmax, relu, buffers[0], buffers[1], buffers[2]));
+        return true;
     }
 
     /** Thread {@code worker}'s interleaved copy (the forward's or the input gradient's), V and P for {@code plan}. */

@@ -182,13 +182,17 @@ abstract class InterleavedWinograd {
      */
     void forward(ConvDriver driver, float[] x, int xOff, int xStride, int count, int from, int to, float[] u, float[] bias,
                  int biasOff, float[] y, int yOff, int yStride, boolean relu, float[] xi, float[] v, float[] prod) {
-        int groupsHere = (count + LANES - 1) / LANES;
-        for (int gr = 0; gr < groupsHere; gr++) {
+        interleaveGroups(driver, x, xOff, xStride, count, xi);
+        multiplyBlocks(driver, xi, from, to, u, v, prod, (u0, units, width) ->
+                transformOutput(driver, prod, u0, units, width, bias, biasOff, y, yOff, yStride, count, relu));
+    }
+
+    /** Images [0, count) (image i at xOff + i·xStride) copied into the groups of xi, eight per group. */
+    void interleaveGroups(ConvDriver driver, float[] x, int xOff, int xStride, int count, float[] xi) {
+        for (int gr = 0, groupsHere = (count + LANES - 1) / LANES; gr < groupsHere; gr++) {
             driver.interleave(this, x, xOff + gr * LANES * xStride, xStride, Math.min(LANES, count - gr * LANES),
                     xi, gr * groupSize());
         }
-        multiplyBlocks(driver, xi, from, to, u, v, prod, (u0, units, width) ->
-                transformOutput(driver, prod, u0, units, width, bias, biasOff, y, yOff, yStride, count, relu));
     }
 
     /** What becomes of a block's products: an output transform of units [u0, u0 + units), P's columns {@code width}. */

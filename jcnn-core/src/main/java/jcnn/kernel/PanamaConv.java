@@ -140,8 +140,13 @@ final class PanamaConv implements ConvDriver {
 
     @Override
     public void winograd4OutputPooled(Winograd4x4 plan, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
-                                      float[] y, int yOff, int yStride, int count, boolean relu) {
-        PanamaWinograd4x4.outputPooled(plan, prod, u0, units, width, bias, biasOff, y, yOff, yStride, count, relu);
+                                      float[] y, int yOff, int yStride, int[] argmax, int count, boolean relu) {
+        if (argmax != null) {
+            PanamaWinograd4x4.outputPooledIndexed(plan, prod, u0, units, width, bias, biasOff, y, yOff, yStride, argmax, count, relu);
+        } else {
+            if (!relu) throw new IllegalArgumentException("pooled outputs without their positions are taken after a ReLU only");
+            PanamaWinograd4x4.outputPooled(plan, prod, u0, units, width, bias, biasOff, y, yOff, yStride, count, relu);
+        }
     }
 
     @Override

@@ -1,6 +1,9 @@
 package jcnn.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -230,6 +233,115 @@ final class PanamaWinograd4x4 {
     }
 
     /**
+     * {@link Winograd4x4#outputTransformPooled} with the positions (a training forward, whose pooling's backward needs
+     * them): per pair of tile rows, their eight vectors with bias and ReLU, then for each window the pooling's rule
+     * lane-wise as {@link PanamaElementwise}'s pooling applies it (the first candidate equal to the maximum, its own
+     * value; the choice coded 0..3 and turned into the position). A window with a NaN in some lane is done by the
+     * scalar rule from the vectors parked in a scratch. Values and positions go through scratches, one by one.
+     */
+    static void outputPooledIndexed(Winograd4x4 w, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
+                                    float[] y, int yOff, int yStride, int[] argmax, int count, boolean relu) {
+        final int outChannels = w.outChannels, tiles = w.tiles, tilesW = w.tilesW, outW = w.g.outW();
+        final int pooledH = w.g.outH() / 2, pooledW = outW / 2, plane = pooledH * pooledW;
+        final int pp = Winograd.pointStride(outChannels, width);
+        float[] s = SCRATCH.get(), out = OUT.get();
+        int[] at = AT.get();
+        FloatVector zero = FloatVector.zero(S);
+        for (int u = u0; u < u0 + units; u++) {
+            int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
+            int images = Math.min(L, count - group * L), rows = Math.min(2, pooledH - 2 * ty), cols = Math.min(2, pooledW - 2 * tx);
+            if (rows <= 0 || cols <= 0) continue;  // a tile over the dropped last row or column of an odd size
+            int first = yOff + group * L * yStride + 2 * ty * pooledW + 2 * tx;
+            for (int m = 0; m < outChannels; m++) {
+                int q = m * width + (u - u0) * L;
+                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, j * L, 6 * L);
+                FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + m]);
+                for (int i = 0; i < rows; i++) {
+                    int r = 12 * i * L;
+                    // tile row 2i: a0 .. a3
+                    FloatVector p0 = load(s, r), p1 = load(s, r + L), p2 = load(s, r + 2 * L);
+                    FloatVector p3 = load(s, r + 3 * L), p4 = load(s, r + 4 * L), p5 = load(s, r + 5 * L);
+                    FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
+                    FloatVector a0 = p0.add(s12).add(s34).add(b), a1 = m34.fma(TWO, m12).add(b);
+                    FloatVector a2 = s34.fma(FOUR, s12).add(b), a3 = m34.fma(EIGHT, m12).add(p5).add(b);
+                    // tile row 2i + 1: c0 .. c3
+                    r += 6 * L;
+                    p0 = load(s, r);
+                    p1 = load(s, r + L);
+                    p2 = load(s, r + 2 * L);
+                    p3 = load(s, r + 3 * L);
+                    p4 = load(s, r + 4 * L);
+                    p5 = load(s, r + 5 * L);
+                    s12 = p1.add(p2);
+                    s34 = p3.add(p4);
+                    m12 = p1.sub(p2);
+                    m34 = p3.sub(p4);
+                    FloatVector c0 = p0.add(s12).add(s34).add(b), c1 = m34.fma(TWO, m12).add(b);
+                    FloatVector c2 = s34.fma(FOUR, s12).add(b), c3 = m34.fma(EIGHT, m12).add(p5).add(b);
+                    if (relu) {
+                        a0 = a0.max(zero);
+                        a1 = a1.max(zero);
+                        a2 = a2.max(zero);
+                        a3 = a3.max(zero);
+                        c0 = c0.max(zero);
+                        c1 = c1.max(zero);
+                        c2 = c2.max(zero);
+                        c3 = c3.max(zero);
+                    }
+                    // the left window (a0, a1, c0, c1) and the right one (a2, a3, c2, c3), candidates in scan order
+                    int corner = (4 * ty + 2 * i) * outW + 4 * tx;
+                    FloatVector best = a0.max(a1).max(c0.max(c1));
+                    VectorMask<Float> is2 = c0.compare(VectorOperators.EQ, best), is1 = a1.compare(VectorOperators.EQ, best);
+                    VectorMask<Float> is0 = a0.compare(VectorOperators.EQ, best);
+                    c1.blend(c0, is2).blend(a1, is1).blend(a0, is0).intoArray(out, 0);
+                    IntVector.broadcast(I, corner + outW + 1).blend(corner + outW, is2.cast(I)).blend(corner + 1, is1.cast(I))
+                            .blend(corner, is0.cast(I)).intoArray(at, 0);
+                    boolean nan = best.test(VectorOperators.IS_NAN).anyTrue();
+                    best = a2.max(a3).max(c2.max(c3));
+                    is2 = c2.compare(VectorOperators.EQ, best);
+                    is1 = a3.compare(VectorOperators.EQ, best);
+                    is0 = a2.compare(VectorOperators.EQ, best);
+                    c3.blend(c2, is2).blend(a3, is1).blend(a2, is0).intoArray(out, L);
+                    IntVector.broadcast(I, corner + outW + 3).blend(corner + outW + 2, is2.cast(I)).blend(corner + 3, is1.cast(I))
+                            .blend(corner + 2, is0.cast(I)).intoArray(at, L);
+                    if (nan || best.test(VectorOperators.IS_NAN).anyTrue()) {
+                        // rare: the rows parked, every lane's windows by the scalar rule
+                        float[] rowsOut = NAN_ROWS.get();
+                        a0.intoArray(rowsOut, 0);
+                        a1.intoArray(rowsOut, L);
+                        a2.intoArray(rowsOut, 2 * L);
+                        a3.intoArray(rowsOut, 3 * L);
+                        c0.intoArray(rowsOut, 4 * L);
+                        c1.intoArray(rowsOut, 5 * L);
+                        c2.intoArray(rowsOut, 6 * L);
+                        c3.intoArray(rowsOut, 7 * L);
+                        for (int e = 0; e < L; e++) {
+                            for (int half = 0; half < 2; half++) {
+                                int k = 0, lane = half * 2 * L + e;
+                                for (int c = 1; c < 4; c++) {
+                                    float v = rowsOut[lane + (c / 2 * 4 + c % 2) * L], chosen = rowsOut[lane + (k / 2 * 4 + k % 2) * L];
+                                    if (v > chosen || v != v) k = c;
+                                }
+                                out[half * L + e] = rowsOut[lane + (k / 2 * 4 + k % 2) * L];
+                                at[half * L + e] = corner + 2 * half + k / 2 * outW + k % 2;
+                            }
+                        }
+                    }
+                    int o = first + m * plane + i * pooledW;
+                    for (int e = 0; e < images; e++) {
+                        y[o + e * yStride] = out[e];
+                        argmax[o + e * yStride] = at[e];
+                        if (cols == 2) {
+                            y[o + e * yStride + 1] = out[L + e];
+                            argmax[o + e * yStride + 1] = at[L + e];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * {@link Winograd4x4#outputTransformInterleaved}: as {@link #output} and {@link #outputPooled}, but the vectors of
      * a tile row (lane e = image e) are stored as they are, each one position of the next layer's interleaved copy —
      * no shuffles, and the next layer copies nothing in.
@@ -375,6 +487,11 @@ final class PanamaWinograd4x4 {
 
     /** Per thread: 36 vectors between the two passes of a transform. */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[36 * L]);
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+    /** Per thread: the positions of two windows of eight images ({@link #outputPooledIndexed}). */
+    private static final ThreadLocal<int[]> AT = ThreadLocal.withInitial(() -> new int[2 * L]);
+    /** Per thread: two tile rows of eight images, parked for the scalar rule when a window holds a NaN. */
+    private static final ThreadLocal<float[]> NAN_ROWS = ThreadLocal.withInitial(() -> new float[8 * L]);
     /** Per thread: one tile row's outputs of eight images, four per image. */
     private static final ThreadLocal<float[]> OUT = ThreadLocal.withInitial(() -> new float[4 * L]);
 

@@ -110,6 +110,19 @@ final class Winograd4x4 extends InterleavedWinograd {
     }
 
     /**
+     * {@link #forward} for units [from, to) with the 2×2 max pooling in the output transform: y (M × outH/2 × outW/2 at
+     * yOff + i·yStride) = the pooled outputs of image i, argmax (where not null) their positions in the output plane,
+     * at the same indices. The outputs themselves are not stored.
+     */
+    void forwardPooled(ConvDriver driver, float[] x, int xOff, int xStride, int count, int from, int to, float[] u,
+                       float[] bias, int biasOff, float[] y, int yOff, int yStride, int[] argmax, boolean relu, float[] xi,
+                       float[] v, float[] prod) {
+        interleaveGroups(driver, x, xOff, xStride, count, xi);
+        multiplyBlocks(driver, xi, from, to, u, v, prod, (u0, units, width) ->
+                driver.winograd4OutputPooled(this, prod, u0, units, width, bias, biasOff, y, yOff, yStride, argmax, count, relu));
+    }
+
+    /**
      * Bᵀ applied down one column of six values, written with fused multiply-adds so that the vector transform
      * (which does the same operations in the same order) gives the same floats: rows of Bᵀ as in the class comment.
      */
@@ -196,12 +209,14 @@ final class Winograd4x4 extends InterleavedWinograd {
     /**
      * The scalar reference of {@link ConvDriver#winograd4OutputPooled}: the outputs of {@link #outputTransform} (bias,
      * {@code relu}) max-pooled over 2×2 windows with stride 2 (PyTorch's MaxPool2d(2), rows and columns past an even
-     * size dropped) and only the pooled plane, (outH/2) × (outW/2) per channel, stored to NCHW. A tile's 4×4 outputs
-     * hold exactly four whole windows, so no window spans two tiles.
+     * size dropped) by the pooling's own rule ({@link Pooling}: the first largest in scan order, a NaN wins), and only
+     * the pooled plane, (outH/2) × (outW/2) per channel, stored to NCHW; where {@code argmax} is not null, each
+     * window's choice too, as the flat position oh·outW + ow in the (unwritten) output plane, at the same index. A
+     * tile's 4×4 outputs hold exactly four whole windows, so no window spans two tiles.
      */
     void outputTransformPooled(float[] prod, int u0, int units, int width, float[] bias, int biasOff, float[] y, int yOff,
-                               int yStride, int count, boolean relu) {
-        int pooledH = g.outH() / 2, pooledW = g.outW() / 2;
+                               int yStride, int[] argmax, int count, boolean relu) {
+        int outW = g.outW(), pooledH = g.outH() / 2, pooledW = outW / 2;
         float[] s = new float[24], out = new float[16];
         for (int u = u0; u < u0 + units; u++) {
             int group = u / tiles, ty = u % tiles / tilesW, tx = u % tilesW;
@@ -213,9 +228,11 @@ final class Winograd4x4 extends InterleavedWinograd {
                     for (int i = 0; i < 2; i++) {
                         for (int j = 0; j < 2; j++) {
                             int ph = 2 * ty + i, pw = 2 * tx + j;
-                            if (ph < pooledH && pw < pooledW) {
-                                y[yOff + image * yStride + (m * pooledH + ph) * pooledW + pw] = windowMax(out, 2 * i, 2 * j);
-                            }
+                            if (ph >= pooledH || pw >= pooledW) continue;
+                            int at = 8 * i + 2 * j, k = windowChoice(out, at);
+                            int o = yOff + image * yStride + (m * pooledH + ph) * pooledW + pw;
+                            y[o] = out[at + k];
+                            if (argmax != null) argmax[o] = (2 * ph + k / 4) * outW + 2 * pw + k % 4;
                         }
                     }
                 }
@@ -245,7 +262,7 @@ final class Winograd4x4 extends InterleavedWinograd {
                         for (int j = 0; j < side; j++) {
                             int r = side * ty + i, q = side * tx + j;
                             if (r >= outH || q >= outW) continue;
-                            dst[base + next.positions[r * outW + q] + e] = pool ? windowMax(out, 2 * i, 2 * j) : out[4 * i + j];
+                            dst[base + next.positions[r * outW + q] + e] = pool ? out[8 * i + 2 * j + windowChoice(out, 8 * i + 2 * j)] : out[4 * i + j];
                         }
                     }
                 }
@@ -274,9 +291,18 @@ final class Winograd4x4 extends InterleavedWinograd {
         }
     }
 
-    /** The largest of the 2×2 window of a tile's outputs whose top left is (i, j); NaN if any is NaN. */
-    private static float windowMax(float[] out, int i, int j) {
-        int at = 4 * i + j;
-        return Math.max(Math.max(out[at], out[at + 1]), Math.max(out[at + 4], out[at + 5]));
+    private static final int[] WINDOW = {1, 4, 5};
+
+    /**
+     * Which of the 2×2 window of a tile's outputs whose top left is out[at] max pooling picks, as the offset 0, 1, 4
+     * or 5 from there: {@link Pooling}'s rule, the first largest in scan order, and a NaN wins (the last one).
+     */
+    private static int windowChoice(float[] out, int at) {
+        int best = 0;
+        for (int k : WINDOW) {
+            float v = out[at + k];
+            if (v > out[at + best] || v != v) best = k;
+        }
+        return best;
     }
 }

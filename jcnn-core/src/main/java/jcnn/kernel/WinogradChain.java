@@ -117,7 +117,7 @@ public final class WinogradChain {
                                 driver.winograd4OutputInterleaved(plan, prod, u0, units, width, bias, 0, r, p, next, dst, 0);
                     } else if (p) {
                         output = (u0, units, width) ->
-                                driver.winograd4OutputPooled(plan, prod, u0, units, width, bias, 0, y, first * outSize, outSize, count, r);
+                                driver.winograd4OutputPooled(plan, prod, u0, units, width, bias, 0, y, first * outSize, outSize, null, count, r);
                     } else {
                         output = (u0, units, width) ->
                                 driver.winograd4Output(plan, prod, u0, units, width, bias, 0, y, first * outSize, outSize, count, r);

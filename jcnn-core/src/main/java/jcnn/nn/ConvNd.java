@@ -273,12 +273,26 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
      * in cache (see Sequential's fusion). Returns the pooling's output; this layer's output is written as always.
      */
     Tensor forwardThenPool(Tensor x, boolean training, boolean relu, MaxPool2d pool) {
+        return forwardThenPool(x, training, relu, pool, true);
+    }
+
+    /**
+     * As above; where {@code outputNeeded} is false (nothing will read this layer's output or the ReLU's: the
+     * backward goes through the pooling's indices, see Sequential), a plain 2×2 pooling is taken into the output
+     * transform of F(4×4, 3×3) where the forward runs by it, and this layer's output is not written.
+     */
+    Tensor forwardThenPool(Tensor x, boolean training, boolean relu, MaxPool2d pool, boolean outputNeeded) {
         if (transposed) throw new IllegalStateException(this + ": a transposed convolution is not fused with pooling");
         int[] s = x.shape();
         checkInput(s);
         Convolution e = engine(height(s), s[s.length - 1]);
         output = Tensor.reuse(output, outputShape(s));
         Tensor pooled = pool.prepareForward(output.shape(), training);
+        if (!outputNeeded && pool.halves() && e.forwardPooled(x.data(), weight.value().data(),
+                bias == null ? null : bias.value().data(), pooled.data(), pool.indexData(training), s[0], relu)) {
+            input = training ? x : null;
+            return pooled;
+        }
         Tensor y = output;
         e.forward(x.data(), weight.value().data(), bias == null ? null : bias.value().data(), y.data(), s[0], relu,
                 (n0, n1) -> pool.forwardImages(y, training, n0, n1));

@@ -54,13 +54,26 @@ public class MaxPool2d extends PoolNd<MaxPool2d> {
     }
 
     /**
-     * Whether this is the plain 2×2 window with stride 2 of a 2-D network (no padding, dilation, ceil mode or kept
-     * indices): the pooling an evaluation chain of convolutions takes into its output transform (see Sequential).
+     * Whether this is the plain 2×2 window with stride 2 of a 2-D network and keeps no indices: the pooling an
+     * evaluation chain of convolutions takes into its output transform (see Sequential).
      */
     boolean halvesPlainly() {
+        return halves() && !returnIndices;
+    }
+
+    /**
+     * Whether this is the 2×2 window with stride 2 of a 2-D network (no padding, dilation or ceil mode): the pooling a
+     * convolution by F(4×4, 3×3) can take into its output transform, writing its output and indices (see ConvNd).
+     */
+    boolean halves() {
         return getClass() == MaxPool2d.class && java.util.Arrays.equals(kernelSize(), new int[] {2, 2})
                 && java.util.Arrays.equals(stride(), new int[] {2, 2}) && java.util.Arrays.equals(padding(), new int[] {0, 0})
-                && java.util.Arrays.equals(dilation(), new int[] {1, 1}) && !ceilMode() && !returnIndices;
+                && java.util.Arrays.equals(dilation(), new int[] {1, 1}) && !ceilMode();
+    }
+
+    /** The indices' array to write in a forward after {@link #prepareForward} (null where none are kept). */
+    int[] indexData(boolean training) {
+        return indices(training);
     }
 
     /** Keep the argmax indices after every forward, not only in training (PyTorch's {@code return_indices}). */

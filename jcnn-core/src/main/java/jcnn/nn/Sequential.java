@@ -254,7 +254,9 @@ public final class Sequential extends Layer implements Iterable<Layer> {
                     ConvNd<?> conv = (ConvNd<?>) layer;
                     MaxPool2d pool = (MaxPool2d) layers.get(pooling);
                     boolean relu = pooling == i + 2;
-                    h = conv.forwardThenPool(h, training, relu, pool);
+                    // the convolution's output is read again only by the ReLU's own backward, where the pooling's
+                    // backward is not fused with the convolution's
+                    h = conv.forwardThenPool(h, training, relu, pool, relu && convolutionBefore(pooling) != i);
                     if (relu) ((ReLU) layers.get(i + 1)).adoptActivated(conv.lastOutput(), training);
                     i = pooling;
                 } else if (fusion && layer instanceof ConvNd<?> conv && i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU relu) {

@@ -166,6 +166,57 @@ class ConvolutionTest {
     }
 
     /**
+     * The forward with its 2×2 max pooling in F(4×4, 3×3)'s output transform against the forward and then
+     * {@link Pooling}: the same pooled floats and positions, with and without ReLU, at 1 and 2 threads (batch 8 on two
+     * threads: slices of one group's tiles; 21: a partial group), odd output sizes (a dropped row and column); false,
+     * and nothing written, where the forward takes another path.
+     */
+    @Test
+    void forwardPooledIsTheForwardThenThePooling() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.CONV != null && PanamaWinograd4x4.AVAILABLE, "no F(4x4, 3x3)");
+        int before = Parallel.threads();
+        try {
+            for (ConvGeometry g : new ConvGeometry[] {ConvGeometry.of(16, 13, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
+                    ConvGeometry.of(16, 12, 10, 3, 3, 1, 1, 2, 2, 1, 1, 1, 1)})
+            for (int batch : new int[] {8, 21})
+            for (int threads = 1; threads <= 2; threads++) {
+                Parallel.setThreads(threads);
+                Convolution conv = new Convolution(g, 1, 20);
+                SplittableRandom r = new SplittableRandom(batch + 10L * threads);
+                float[] x = GemmTest.randomArray(r, batch * conv.inputSize()), wt = GemmTest.randomArray(r, 20 * g.colRows());
+                float[] bias = GemmTest.randomArray(r, 20);
+                x[17] = Float.NaN;  // one NaN: it spreads through its image's outputs, and wins its windows
+                ConvGeometry window = ConvGeometry.of(1, g.outH(), g.outW(), 2, 2, 2, 2, 0, 0, 0, 0, 1, 1);
+                int pooledSize = batch * 20 * window.outH() * window.outW();
+                for (boolean relu : new boolean[] {false, true}) {
+                    float[] y = new float[batch * conv.outputSize()], expected = new float[pooledSize], pooled = new float[pooledSize];
+                    int[] argmaxExpected = new int[pooledSize], argmax = new int[pooledSize];
+                    conv.forward(x, wt, bias, y, batch, relu);
+                    Pooling.maxPoolForward(window, y, expected, argmaxExpected, batch * 20);
+                    org.junit.jupiter.api.Assertions.assertTrue(conv.forwardPooled(x, wt, bias, pooled, argmax, batch, relu));
+                    String where = g + ", batch " + batch + ", " + threads + " threads" + (relu ? ", ReLU" : "");
+                    assertArrayEquals(expected, pooled, "pooled outputs, " + where);
+                    assertArrayEquals(argmaxExpected, argmax, "positions, " + where);
+                    if (relu) {
+                        float[] noIndices = new float[pooledSize];
+                        org.junit.jupiter.api.Assertions.assertTrue(conv.forwardPooled(x, wt, bias, noIndices, null, batch, true));
+                        assertArrayEquals(expected, noIndices, "pooled outputs without positions, " + where);
+                    } else {
+                        org.junit.jupiter.api.Assertions.assertFalse(conv.forwardPooled(x, wt, bias, pooled, null, batch, false),
+                                "without positions only after a ReLU");
+                    }
+                }
+                float[] untouched = new float[4];
+                org.junit.jupiter.api.Assertions.assertFalse(conv.forwardPooled(x, wt, bias, untouched, new int[4], 6, true),
+                        "a batch of 6 does not fill its group: another path");
+                assertArrayEquals(new float[4], untouched);
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /**
      * F(4×4, 3×3) and the stride-2 Winograd, with fewer 8-image groups than two per thread, cut each group's tiles
      * into slices that the threads share: at 1, 2 and 3 threads, batches of 8 and 20 give the same floats as at one thread (each output is
      * computed by one unit, whichever thread takes it), close to the plain path, and the fused next step runs on

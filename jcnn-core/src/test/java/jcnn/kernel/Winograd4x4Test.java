@@ -185,12 +185,25 @@ class Winograd4x4Test {
             for (int i = 0; i < prod.length; i += 97) prod[i] = i % 3 == 0 ? Float.NaN : i % 3 == 1 ? -0f : 0f;
             for (boolean relu : new boolean[] {false, true}) {
                 String where = g + ", units from " + u0 + (relu ? ", ReLU" : "");
-                if (relu && nextPooled != null) {  // pooling is fused only after a ReLU
+                if (nextPooled != null) {
+                    // with positions (a training forward), with or without ReLU
+                    float[] yFast = new float[images * yStride], yReference = new float[images * yStride];
+                    int[] aFast = new int[images * yStride], aReference = new int[images * yStride];
+                    Arrays.fill(yFast, 7f);
+                    Arrays.fill(yReference, 7f);
+                    Arrays.fill(aFast, -3);
+                    Arrays.fill(aReference, -3);
+                    driver.winograd4OutputPooled(plan, prod, u0, count, width, bias, 0, yFast, 0, yStride, aFast, images, relu);
+                    plan.outputTransformPooled(prod, u0, count, width, bias, 0, yReference, 0, yStride, aReference, images, relu);
+                    assertArrayEquals(yReference, yFast, "pooled output transform of " + where);
+                    assertArrayEquals(aReference, aFast, "pooled positions of " + where);
+                }
+                if (relu && nextPooled != null) {  // without positions (evaluation), only after a ReLU
                     float[] yFast = new float[images * yStride], yReference = new float[images * yStride];
                     Arrays.fill(yFast, 7f);
                     Arrays.fill(yReference, 7f);
-                    driver.winograd4OutputPooled(plan, prod, u0, count, width, bias, 0, yFast, 0, yStride, images, relu);
-                    plan.outputTransformPooled(prod, u0, count, width, bias, 0, yReference, 0, yStride, images, relu);
+                    driver.winograd4OutputPooled(plan, prod, u0, count, width, bias, 0, yFast, 0, yStride, null, images, relu);
+                    plan.outputTransformPooled(prod, u0, count, width, bias, 0, yReference, 0, yStride, null, images, relu);
                     assertArrayEquals(yReference, yFast, "pooled output transform of " + where);
                     float[] dFast = new float[groups * nextPooled.groupSize()], dReference = new float[dFast.length];
                     driver.winograd4OutputInterleaved(plan, prod, u0, count, width, bias, 0, relu, true, nextPooled, dFast, 0);
@@ -223,14 +236,26 @@ class Winograd4x4Test {
         int units = groups * plan.tiles, width = (8 * units + plan.nr - 1) / plan.nr * plan.nr;
         float[] bias = GemmTest.randomArray(r, m);
         float[] prod = GemmTest.randomArray(r, Winograd4x4.POINTS * Winograd.pointStride(m, width));
+        // ties, signed zeros and NaN among the outputs: a window of equal products, some zeros, a NaN
+        for (int point = 0; point < Winograd4x4.POINTS; point++) prod[point * Winograd.pointStride(m, width) + 3] = 0f;
+        for (int i = 0; i < prod.length; i += 211) prod[i] = i % 2 == 0 ? Float.NaN : -0f;
         float[] y = new float[images * m * plane];
-        plan.outputTransform(prod, 0, units, width, bias, 0, y, 0, m * plane, images, true);
-        float[] pooledExpected = new float[images * m * pooledPlane];
-        Pooling.maxPoolForward(ConvGeometry.of(1, g.outH(), g.outW(), 2, 2, 2, 2, 0, 0, 0, 0, 1, 1), y, pooledExpected, null, images * m);
-        float[] pooled = new float[pooledExpected.length];
-        Arrays.fill(pooled, Float.NaN);
-        plan.outputTransformPooled(prod, 0, units, width, bias, 0, pooled, 0, m * pooledPlane, images, true);
-        assertArrayEquals(pooledExpected, pooled, "pooled outputs of " + g);
+        for (boolean relu : new boolean[] {false, true}) {
+            plan.outputTransform(prod, 0, units, width, bias, 0, y, 0, m * plane, images, relu);
+            float[] pooledExpected = new float[images * m * pooledPlane];
+            int[] argmaxExpected = new int[pooledExpected.length];
+            Pooling.maxPoolForward(ConvGeometry.of(1, g.outH(), g.outW(), 2, 2, 2, 2, 0, 0, 0, 0, 1, 1), y, pooledExpected,
+                    argmaxExpected, images * m);
+            float[] pooled = new float[pooledExpected.length];
+            int[] argmax = new int[pooled.length];
+            Arrays.fill(pooled, 5f);
+            Arrays.fill(argmax, -1);
+            plan.outputTransformPooled(prod, 0, units, width, bias, 0, pooled, 0, m * pooledPlane, argmax, images, relu);
+            for (int i = 0; i < pooled.length; i++) {
+                assertEquals(Float.floatToIntBits(pooledExpected[i]), Float.floatToIntBits(pooled[i]), "pooled output " + i + " of " + g);
+            }
+            assertArrayEquals(argmaxExpected, argmax, "pooled positions of " + g + (relu ? ", ReLU" : ""));
+        }
         Winograd4x4 next = new Winograd4x4(ConvGeometry.of(m, g.outH(), g.outW(), 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 4,
                 driver.mr(), driver.nr(), driver.kc());
         float[] xi = new float[groups * next.groupSize()];

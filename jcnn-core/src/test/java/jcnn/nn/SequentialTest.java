@@ -167,13 +167,14 @@ class SequentialTest {
     /** Fused ReLUs (into the convolution's output, into the pooling's backward) change no bit of anything. */
     @Test
     void fusionIsBitForBitTheSameAsSeparateLayers() {
+        for (int batch : new int[] {6, 16})  // 16: DeepConvNet's convolutions by F(4x4, 3x3), its poolings inside them
         for (String name : List.of("simple", "deep", "lenet5")) {
             Sequential fused = Models.byName(name, new int[] {1, 28, 28}, 10, c -> new ReLU()).initialize(Init.heNormal(), 3);
             Sequential plain = Models.byName(name, new int[] {1, 28, 28}, 10, c -> new ReLU()).initialize(Init.heNormal(), 3).fusion(false);
             fused.setInputGradRequired(true);
             plain.setInputGradRequired(true);
-            Tensor x = Tensors.random(8, 6, 1, 28, 28);
-            Tensor g = Tensors.random(9, 6, 10);
+            Tensor x = Tensors.random(8, batch, 1, 28, 28);
+            Tensor g = Tensors.random(9, batch, 10);
             for (Sequential m : List.of(fused, plain)) {
                 for (Layer l : m) if (l instanceof Dropout d) d.seed(5);
             }
