@@ -93,6 +93,7 @@ public final class Convolution {
         float[] products = new float[0];     // Winograd's U·V (or Ŷ)
         float[] xLast;     // the weight gradient's channels-last input and output gradient, F(2×2, 3×3) or stride 2 (zero borders: serve only that plan)
         float[] dyLast;
+        float[] image = new float[0];  // one image's output, pooled at once (forwardPooled on the shifted path)
     }
 
     /**
@@ -723,14 +724,35 @@ public final class Convolution {
 
     /**
      * As {@link #forward(float[], float[], float[], float[], int, boolean)}, followed by a 2×2 max pooling with stride
-     * 2 inside F(4×4, 3×3)'s output transform: pooled (batch × M × outH/2 × outW/2) = the pooled outputs, argmax (null,
-     * or shaped like pooled) the positions of the maxima in their output planes, as {@link Pooling#maxPoolForward}
-     * would give them from the outputs; the outputs themselves are not stored. Without argmax only after a ReLU.
-     * Returns false, having done nothing, where the forward does not take F(4×4, 3×3) for this batch.
+     * 2: pooled (batch × M × outH/2 × outW/2) = the pooled outputs, argmax (null, or shaped like pooled) the positions
+     * of the maxima in their output planes, as {@link Pooling#maxPoolForward} would give them from the outputs; the
+     * outputs themselves are not stored. By F(4×4, 3×3), inside its output transform (without argmax only after a
+     * ReLU); by the shifted GEMM, from a per-thread copy of each image's output. Returns false, having done nothing,
+     * where the forward takes neither for this batch.
      */
     public boolean forwardPooled(float[] x, float[] w, float[] bias, float[] pooled, int[] argmax, int batch, boolean relu) {
+        int outH = g.outH(), outW = g.outW(), pooledSize = outChannels * (outH / 2) * (outW / 2);
+        if (groups == 1 && useDriver(batch) && winograd4Plan(batch) == null && plans().plan != null && winogradS2 == null
+                && winograd == null && driver.shiftedForwardPays(plan)) {
+            // The shifted GEMM (SimpleConvNet's 5×5 layer): each image's output goes to a per-thread buffer that stays
+            // in cache, pooled from there by the pooling's own kernel, instead of out to the batch's output tensor
+            packWeights(w, false);
+            Parallel.forParts(batch, (n0, n1, part, worker) -> {
+                Scratch s = scratch(worker, 0, 0, 0);
+                float[] xpad = s.xpad = exact(s.xpad, plan.length);
+                float[] padded = s.padded = grow(s.padded, mg * plan.cols);
+                float[] image = s.image = grow(s.image, outputSize());
+                for (int n = n0; n < n1; n++) {
+                    driver.shiftedForward(plan, x, n * inputSize(), packedW[0], mg, bias, 0, image, 0, xpad, padded, relu);
+                    for (int m = 0; m < mg; m++) {
+                        Elementwise.maxPool2x2(image, m * p, outW, pooled, argmax, n * pooledSize + m * (outH / 2) * (outW / 2),
+                                outH / 2, outW / 2);
+                    }
+                }
+            });
+            return true;
+        }
         if (winograd4Plan(batch) == null || (argmax == null && !relu)) return false;
-        int pooledSize = outChannels * (g.outH() / 2) * (g.outW() / 2);
         packInterleavedWeights(winograd4, 0, w, 0);
         inParts(winograd4, true, batch, null, (n, count, from, to, gi, buffers) ->
                 winograd4.forwardPooled(driver, x, n * inputSize(), inputSize(), count, from, to, packedU[0], bias, 0, pooled,

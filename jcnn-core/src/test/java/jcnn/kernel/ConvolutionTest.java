@@ -169,7 +169,8 @@ class ConvolutionTest {
      * The forward with its 2×2 max pooling in F(4×4, 3×3)'s output transform against the forward and then
      * {@link Pooling}: the same pooled floats and positions, with and without ReLU, at 1 and 2 threads (batch 8 on two
      * threads: slices of one group's tiles; 21: a partial group), odd output sizes (a dropped row and column); false,
-     * and nothing written, where the forward takes another path.
+     * and nothing written, where the forward takes another path. The same through the shifted GEMM's path (where the
+     * 16-channel layer goes for batches that do not fill 8-image groups).
      */
     @Test
     void forwardPooledIsTheForwardThenThePooling() {
@@ -177,7 +178,9 @@ class ConvolutionTest {
         int before = Parallel.threads();
         try {
             for (ConvGeometry g : new ConvGeometry[] {ConvGeometry.of(16, 13, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
-                    ConvGeometry.of(16, 12, 10, 3, 3, 1, 1, 2, 2, 1, 1, 1, 1)})
+                    ConvGeometry.of(16, 12, 10, 3, 3, 1, 1, 2, 2, 1, 1, 1, 1),
+                    // the shifted GEMM: SimpleConvNet's 5×5 layer, and an odd output (9×9)
+                    ConvGeometry.of(1, 28, 28, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1), ConvGeometry.of(3, 11, 11, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1)})
             for (int batch : new int[] {8, 21})
             for (int threads = 1; threads <= 2; threads++) {
                 Parallel.setThreads(threads);
@@ -201,16 +204,18 @@ class ConvolutionTest {
                         float[] noIndices = new float[pooledSize];
                         org.junit.jupiter.api.Assertions.assertTrue(conv.forwardPooled(x, wt, bias, noIndices, null, batch, true));
                         assertArrayEquals(expected, noIndices, "pooled outputs without positions, " + where);
-                    } else {
+                    } else if (g.channels() >= 16) {
                         org.junit.jupiter.api.Assertions.assertFalse(conv.forwardPooled(x, wt, bias, pooled, null, batch, false),
                                 "without positions only after a ReLU");
                     }
                 }
-                float[] untouched = new float[4];
-                org.junit.jupiter.api.Assertions.assertFalse(conv.forwardPooled(x, wt, bias, untouched, new int[4], 6, true),
-                        "a batch of 6 does not fill its group: another path");
-                assertArrayEquals(new float[4], untouched);
             }
+            // a stride-2 layer (its own Winograd algorithm, or a GEMM): declined, nothing written
+            Convolution strided = new Convolution(ConvGeometry.of(32, 9, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 1, 20);
+            float[] untouched = new float[4];
+            org.junit.jupiter.api.Assertions.assertFalse(strided.forwardPooled(new float[6 * strided.inputSize()],
+                    new float[20 * 32 * 9], null, untouched, new int[4], 6, true), "a stride-2 layer");
+            assertArrayEquals(new float[4], untouched);
         } finally {
             Parallel.setThreads(before);
         }
