@@ -278,8 +278,9 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
 
     /**
      * As above; where {@code outputNeeded} is false (nothing will read this layer's output or the ReLU's: the
-     * backward goes through the pooling's indices, see Sequential), a plain 2×2 pooling is taken into the output
-     * transform of F(4×4, 3×3) where the forward runs by it, and this layer's output is not written.
+     * backward goes through the pooling's indices, see Sequential), a plain 2×2 pooling runs inside the convolution
+     * ({@link Convolution#forwardPooled}: in F(4×4, 3×3)'s output transform, or from a per-thread copy of each image's
+     * output on the shifted GEMM's path), and this layer's output is not written.
      */
     Tensor forwardThenPool(Tensor x, boolean training, boolean relu, MaxPool2d pool, boolean outputNeeded) {
         if (transposed) throw new IllegalStateException(this + ": a transposed convolution is not fused with pooling");
