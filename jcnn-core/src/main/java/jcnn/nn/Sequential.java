@@ -34,9 +34,13 @@ import jcnn.tensor.Tensor;
  * on the same thread and in the same parallel pass, and in the backward pass writes each image's gradient right
  * before the convolution's weight gradient reads it; the backward of a ReLU right before a {@link MaxPool2d} is done
  * inside the pooling's backward scatter, and that of a ReLU right before a convolution on each image of the
- * convolution's input gradient as soon as it is written. Each saves a pass over the largest activations of a CNN
- * or a hand-over to the worker threads; the results are bit for bit those of the separate layers (tested), and
- * every layer still caches what it always does. {@link #fusion(boolean) fusion(false)} turns it off.
+ * convolution's input gradient as soon as it is written. Where nothing reads a convolution's output again (the
+ * pooling's backward is fused with the convolution's), a plain 2×2 max pooling runs inside the convolution and the
+ * convolution's own output is not written at all. In evaluation mode, consecutive 3×3 convolutions computed by
+ * Winograd's F(4×4, 3×3) (with their ReLUs and 2×2 poolings) run as one chain that hands the activations on in the
+ * algorithm's own layout ({@link jcnn.kernel.WinogradChain}), and the layers inside it write no outputs of their
+ * own. Each saves a pass over the largest activations of a CNN or a hand-over to the worker threads; the results
+ * are bit for bit those of the separate layers (tested). {@link #fusion(boolean) fusion(false)} turns all of it off.
  */
 public final class Sequential extends Layer implements Iterable<Layer> {
     private final List<Layer> layers = new ArrayList<>();
