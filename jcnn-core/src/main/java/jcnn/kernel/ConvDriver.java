@@ -74,6 +74,9 @@ interface ConvDriver {
     /** {@link InterleavedWinograd#deinterleave}, vectorised: lanes [0, count) of one group of xi copied out to images. */
     void deinterleave(InterleavedWinograd plan, float[] xi, int at, float[] x, int xOff, int xStride, int count);
 
+    /** {@link Winograd4x4#packWeights}, vectorised where the GEMM's A panels have four rows. */
+    void winograd4PackWeights(Winograd4x4 plan, float[] w, int wOff, float[] dst);
+
     /** {@link Winograd4x4#inputTransform}, vectorised: V for units [u0, u0 + units) of the interleaved copies xi. */
     void winograd4Input(Winograd4x4 plan, float[] xi, int u0, int units, int width, float[] v);
 

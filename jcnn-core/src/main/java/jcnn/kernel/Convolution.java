@@ -787,7 +787,8 @@ public final class Convolution {
     private void packInterleavedWeights(InterleavedWinograd plan, int gi, float[] w, int wOff) {
         if (packedU.length != groups) packedU = new float[groups][];
         packedU[gi] = grow(packedU[gi], plan.packedWeightSize());
-        plan.packWeights(w, wOff, packedU[gi]);
+        if (plan instanceof Winograd4x4 w4) driver.winograd4PackWeights(w4, w, wOff, packedU[gi]);
+        else plan.packWeights(w, wOff, packedU[gi]);
     }
 
     /** Packs group gi's weights (at w[wOff], out × in × 3 × 3) transformed for {@code plan}. */

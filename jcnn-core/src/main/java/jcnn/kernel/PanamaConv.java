@@ -128,6 +128,11 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
+    public void winograd4PackWeights(Winograd4x4 plan, float[] w, int wOff, float[] dst) {
+        PanamaWinograd4x4.packWeights(plan, w, wOff, dst);
+    }
+
+    @Override
     public void winograd4Input(Winograd4x4 plan, float[] xi, int u0, int units, int width, float[] v) {
         PanamaWinograd4x4.input(plan, xi, u0, units, width, v);
     }

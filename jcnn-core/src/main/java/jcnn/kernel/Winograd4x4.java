@@ -63,9 +63,18 @@ final class Winograd4x4 extends InterleavedWinograd {
     @Override
     void packWeights(float[] w, int wOff, float[] dst) {
         java.util.Arrays.fill(dst, 0, packedWeightSize(), 0f);
+        packPairs(w, wOff, dst, 0, outChannels);
+    }
+
+    /**
+     * The transform of {@link #packWeights} for output channels [m0, m1) and every input channel, stored into the
+     * packed places (which the caller has zeroed). The scalar reference of {@link ConvDriver#winograd4PackWeights},
+     * which also leaves a partial last panel of output channels to it.
+     */
+    void packPairs(float[] w, int wOff, float[] dst, int m0, int m1) {
         double[] gk = new double[18], u = new double[6];
         int stride = weightStride();
-        for (int m = 0; m < outChannels; m++) {
+        for (int m = m0; m < m1; m++) {
             for (int c = 0; c < channels; c++) {
                 int at = packedIndex(m, c);
                 int o = wOff + (m * channels + c) * 9;

@@ -94,7 +94,7 @@ public final class WinogradChain {
             // in evaluation the weights rarely change between calls; comparing them costs a fraction of packing them
             // (3% of a DeepConvNet inference)
             if (!Arrays.equals(weights[i], packedFrom[i])) {
-                plans[i].packWeights(weights[i], 0, packed[i]);
+                driver.winograd4PackWeights(plans[i], weights[i], 0, packed[i]);
                 packedFrom[i] = weights[i].clone();
             }
         }

@@ -300,6 +300,45 @@ class Winograd4x4Test {
         }
     }
 
+    /**
+     * The packed weights of the reference ({@link Winograd4x4#packWeights}) and of the driver (four output channels per
+     * vector) against U = (G·k)·Gᵀ computed here pair by pair and read back through {@link
+     * InterleavedWinograd#packedIndex}, bit for bit, and zero everywhere else (the rows past M of a partial panel, the
+     * gap after each point): 20 and 22 output channels (whole 4-row panels, and a partial last one that the driver
+     * leaves to the reference), 21 channels in depth blocks of 8 (a partial last block) and in the driver's own.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void packedWeightsAreEachPairsTransform(int which) {
+        ConvDriver driver = driver();
+        int channels = 21, m = which % 2 == 0 ? 20 : 22;
+        ConvGeometry g = ConvGeometry.of(channels, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        Winograd4x4 plan = which < 2 ? new Winograd4x4(g, m, 4, 8, 8) : new Winograd4x4(g, m, driver.mr(), driver.nr(), driver.kc());
+        float[] w = GemmTest.randomArray(new SplittableRandom(17 + which), m * channels * 9);
+        float[] expected = new float[plan.packedWeightSize()];
+        double[] gk = new double[18], col = new double[6];
+        for (int o = 0; o < m; o++) {
+            for (int c = 0; c < channels; c++) {
+                int k = (o * channels + c) * 9;
+                for (int j = 0; j < 3; j++) {
+                    Winograd4x4.kernelColumn(w[k + j], w[k + 3 + j], w[k + 6 + j], col);
+                    for (int i = 0; i < 6; i++) gk[3 * i + j] = col[i];
+                }
+                for (int i = 0; i < 6; i++) {
+                    Winograd4x4.kernelColumn(gk[3 * i], gk[3 * i + 1], gk[3 * i + 2], col);
+                    for (int j = 0; j < 6; j++) expected[(6 * i + j) * plan.weightStride() + plan.packedIndex(o, c)] = (float) col[j];
+                }
+            }
+        }
+        float[] reference = new float[plan.packedWeightSize()], fast = new float[plan.packedWeightSize()];
+        Arrays.fill(reference, Float.NaN);
+        Arrays.fill(fast, Float.NaN);
+        plan.packWeights(w, 0, reference);
+        driver.winograd4PackWeights(plan, w, 0, fast);
+        assertArrayEquals(expected, reference, "reference");
+        assertArrayEquals(expected, fast, "driver");
+    }
+
     @Test
     void fillsGroupsWastesAtMostAQuarter() {
         assertFalse(Winograd4x4.fillsGroups(0));
