@@ -452,12 +452,14 @@ public final class Convolution {
                 int groupSize = winograd.gradientSize();
                 float[] grad = s.grad = grow(s.grad, groups * groupSize);
                 Arrays.fill(grad, 0, groups * groupSize, 0f);
+                // the bias gradient image by image while its dy is in cache from the copy (the first group's call sees
+                // every image once): each sum as addBiasSums's, added in the same order
+                ImageRange biasSums = bacc == null ? null : (i0, i1) -> addBiasSums(dy, i0, i1, bacc);
                 for (int gi = 0; gi < groups; gi++) {
                     winograd.weightGradient(driver, x, gi * g.inputSize(), inputSize(), dy, gi * mg * p, outputSize(), n0, n1,
-                            grad, gi * groupSize, xLast, dyLast, vT, dyHat);
+                            grad, gi * groupSize, xLast, dyLast, vT, dyHat, gi == 0 ? biasSums : null);
                     winograd.storeWeightGradient(grad, gi * groupSize, acc, gi * mg * kg);
                 }
-                addBiasSums(dy, n0, n1, bacc);
                 return;
             }
             if (shifted) {

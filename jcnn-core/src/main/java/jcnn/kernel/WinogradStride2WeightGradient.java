@@ -138,16 +138,19 @@ final class WinogradStride2WeightGradient implements WinogradWeightGradient {
      * @param dyLast  {@link #channelsLastGradientSize} floats serving only this plan
      * @param vT      {@link #transposedSize} floats
      * @param dyHat   {@link #hatSize} floats
+     * @param copied  run on each image as soon as its copies are made (null: nothing)
      */
     @Override
     public void weightGradient(ConvDriver driver, float[] x, int xOff, int xStride, float[] dy, int dyOff, int dyStride, int n0,
-                        int n1, float[] grad, int gradOff, float[] xLast, float[] dyLast, float[] vT, float[] dyHat) {
+                               int n1, float[] grad, int gradOff, float[] xLast, float[] dyLast, float[] vT, float[] dyHat,
+                               Convolution.ImageRange copied) {
         long total = (long) (n1 - n0) * tiles;
         long blockStart = 0;
         int filled = 0;
         int depth = (int) Math.min(kc, total);
         for (int n = n0; n < n1; n++) {
             driver.stride2ChannelsLast(this, x, xOff + n * xStride, dy, dyOff + n * dyStride, xLast, dyLast);
+            if (copied != null) copied.run(n, n + 1);
             for (int t = 0; t < tiles; ) {
                 int take = Math.min(depth - filled, tiles - t);
                 driver.stride2WeightTransforms(this, xLast, dyLast, t, take, filled, depth, vT, dyHat);

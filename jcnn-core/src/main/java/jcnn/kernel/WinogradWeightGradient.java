@@ -32,8 +32,20 @@ interface WinogradWeightGradient {
      * @param vT      {@link #transposedSize} floats
      * @param dyHat   {@link #hatSize} floats
      */
+    default void weightGradient(ConvDriver driver, float[] x, int xOff, int xStride, float[] dy, int dyOff, int dyStride,
+                                int n0, int n1, float[] grad, int gradOff, float[] xLast, float[] dyLast, float[] vT,
+                                float[] dyHat) {
+        weightGradient(driver, x, xOff, xStride, dy, dyOff, dyStride, n0, n1, grad, gradOff, xLast, dyLast, vT, dyHat, null);
+    }
+
+    /**
+     * As above, and, when {@code copied} is not null, {@code copied.run(n, n + 1)} as soon as image n's copies are
+     * made: its x and dy were just read and are still in cache (the layer sums the bias gradient there, instead of
+     * reading the whole batch's dy once more afterwards).
+     */
     void weightGradient(ConvDriver driver, float[] x, int xOff, int xStride, float[] dy, int dyOff, int dyStride, int n0,
-                        int n1, float[] grad, int gradOff, float[] xLast, float[] dyLast, float[] vT, float[] dyHat);
+                        int n1, float[] grad, int gradOff, float[] xLast, float[] dyLast, float[] vT, float[] dyHat,
+                        Convolution.ImageRange copied);
 
     /** dw (M × C × 3 × 3 at dwOff, PyTorch's order) from the accumulated dU in {@code grad} at gradOff; overwrites. */
     void storeWeightGradient(float[] grad, int gradOff, float[] dw, int dwOff);
