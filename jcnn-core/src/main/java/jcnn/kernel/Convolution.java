@@ -531,6 +531,74 @@ public final class Convolution {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------
+    // Both gradients in one pass
+    // ---------------------------------------------------------------------------------------------------
+
+    /**
+     * The weight gradient (dw, and db when not null, overwritten) and the input gradient (dx, overwritten) in one
+     * parallel pass over groups of eight images, where the input gradient takes F(4×4, 3×3) and the weight gradient
+     * F(2×2, 3×3); false, and nothing computed, elsewhere (then {@link #backwardWeight} and {@link #backwardData}).
+     * For each group of images a thread runs {@code first} (when not null: the backward of the layer after, writing
+     * these images of dy), the weight gradient's copies and products, the input gradient's, then {@code then} (when
+     * not null: the backward of the ReLU before this layer, on these images of dx): dy is read from memory once
+     * rather than once per gradient, and a step has one hand-over to the worker threads instead of two. The weight
+     * gradient's partial sums are per part of the groups, added in part order (deterministic for a thread count).
+     */
+    public boolean backward(float[] x, float[] dy, float[] w, float[] dx, float[] dw, float[] db, int batch, ImageRange first,
+                            ImageRange then) {
+        int lanes = InterleavedWinograd.LANES, imageGroups = (batch + lanes - 1) / lanes, threads = Parallel.threads();
+        if (!FUSED_BACKWARD || groups != 1 || !useDriver(batch) || plans().gradWinograd4 == null || !Winograd4x4.fillsGroups(batch)
+                || !(plans().weightWinograd instanceof Winograd weights) || (threads > 1 && imageGroups < 2 * threads)) {
+            return false;
+        }
+        Winograd4x4 data = gradWinograd4;
+        flipWeights(w, 0);
+        packInterleavedWeights(data, 0, flipped, 0);
+        float[] u = packedU[0];
+        int parts = Parallel.parts(imageGroups), dwSize = outChannels * kg;
+        if (dwPartials.length < parts) dwPartials = Arrays.copyOf(dwPartials, parts);
+        if (dbPartials.length < parts) dbPartials = Arrays.copyOf(dbPartials, parts);
+        if (db != null) Arrays.fill(db, 0, outChannels, 0f);
+        Parallel.forParts(imageGroups, (g0, g1, part, worker) -> {
+            float[] acc = part == 0 ? dw : partial(part, dwSize);
+            float[] bacc = db == null ? null : part == 0 ? db : biasPartial(part);
+            Scratch s = scratch(worker, 0, 0, 0);
+            // the two gradients take turns with the transform buffers: grown to the larger of each first
+            s.transformed = grow(s.transformed, Math.max(weights.transposedSize(), data.transformedSize()));
+            s.products = grow(s.products, Math.max(weights.hatSize(), data.productSize()));
+            float[] xLast = s.xLast = exact(s.xLast, weights.channelsLastInputSize());
+            float[] dyLast = s.dyLast = exact(s.dyLast, weights.channelsLastGradientSize());
+            float[] dyi = s.dyi4 = exact(s.dyi4, data.interleavedBufferSize());
+            float[] grad = s.grad = grow(s.grad, weights.gradientSize());
+            Arrays.fill(grad, 0, weights.gradientSize(), 0f);
+            ImageRange biasSums = bacc == null ? null : (i0, i1) -> addBiasSums(dy, i0, i1, bacc);
+            int n1 = Math.min(batch, g1 * lanes);
+            for (int n = g0 * lanes; n < n1; n += data.images()) {
+                int count = Math.min(data.images(), n1 - n);
+                if (first != null) first.run(n, n + count);
+                weights.weightGradient(driver, x, 0, inputSize(), dy, 0, outputSize(), n, n + count, grad, 0, xLast, dyLast,
+                        s.transformed, s.products, biasSums);
+                data.forward(driver, dy, n * outputSize(), outputSize(), count, u, null, 0, dx, n * inputSize(), inputSize(),
+                        false, dyi, s.transformed, s.products);
+                if (then != null) then.run(n, n + count);
+            }
+            weights.storeWeightGradient(grad, 0, acc, 0);
+        });
+        for (int c = 1; c < parts; c++) {
+            float[] partSums = dwPartials[c];
+            for (int i = 0; i < dwSize; i++) dw[i] += partSums[i];
+            if (db != null) {
+                float[] bpart = dbPartials[c];
+                for (int m = 0; m < outChannels; m++) db[m] += bpart[m];
+            }
+        }
+        return true;
+    }
+
+    /** -Djcnn.fusedBackward=false: the two gradients in separate passes (for measuring the fusion). */
+    private static final boolean FUSED_BACKWARD = !"false".equalsIgnoreCase(System.getProperty("jcnn.fusedBackward", "true"));
+
     /** bacc[m] += Σ of dy[n][m][·] for images n in [n0, n1), in image order; nothing when bacc is null. */
     private void addBiasSums(float[] dy, int n0, int n1, float[] bacc) {
         if (bacc == null) return;

@@ -314,6 +314,15 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
         Tensor dy = pool.prepareBackward(poolGrad);
         checkGradOutput(dy, output);
         int n = input.size(0);
+        if (isInputGradRequired()) {
+            // both gradients in one pass where the engine has one for this shape, the pooling's backward first per group
+            gradInput = Tensor.reuse(gradInput, input.shape());
+            if (engine.backward(input.data(), dy.data(), weight.value().data(), gradInput.data(), weight.grad().data(),
+                    bias == null ? null : bias.grad().data(), n, (n0, n1) -> pool.backwardImages(poolGrad, relu, n0, n1),
+                    reluMask(reluOutput, n))) {
+                return gradInput;
+            }
+        }
         engine.backwardWeight(input.data(), dy.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), n,
                 (n0, n1) -> pool.backwardImages(poolGrad, relu, n0, n1));
         if (!isInputGradRequired()) return null;
@@ -381,6 +390,14 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
         if (input == null) throw new IllegalStateException(this + ": backward needs a forward with training=true");
         int n = input.size(0);
         float[] w = weight.value().data();
+        if (!transposed && isInputGradRequired()) {
+            // both gradients in one pass where the engine has one for this shape
+            gradInput = Tensor.reuse(gradInput, input.shape());
+            if (engine.backward(input.data(), dy.data(), w, gradInput.data(), weight.grad().data(),
+                    bias == null ? null : bias.grad().data(), n, null, reluMask(reluOutput, n))) {
+                return gradInput;
+            }
+        }
         if (!transposed) {
             // the bias gradient is summed alongside, image by image
             engine.backwardWeight(input.data(), dy.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), n);

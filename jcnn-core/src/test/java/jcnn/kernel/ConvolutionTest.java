@@ -222,6 +222,80 @@ class ConvolutionTest {
     }
 
     /**
+     * {@link Convolution#backward}, both gradients in one pass, against {@link Convolution#backwardWeight} and
+     * {@link Convolution#backwardData} run one after the other: the same input gradient bit for bit (each output
+     * is computed by one unit of its own image), the weight and bias gradients to rounding (their partial sums are
+     * grouped by groups of images rather than by images), at 1 and 2 threads, batches with a partial last group and
+     * a part per thread of several groups. {@code first} fills each image's dy before anything reads it (dy starts
+     * as NaN), {@code then} sees each image once and only after its dx is written; false, and nothing written, where
+     * the pass does not apply.
+     */
+    @Test
+    void fusedBackwardIsBothGradients() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.CONV != null && PanamaWinograd4x4.AVAILABLE, "no F(4x4, 3x3)");
+        int before = Parallel.threads();
+        try {
+            for (ConvGeometry g : new ConvGeometry[] {ConvGeometry.of(16, 10, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
+                    ConvGeometry.of(24, 9, 7, 3, 3, 1, 1, 2, 2, 1, 1, 1, 1)})
+            for (int batch : new int[] {37, 100})
+            for (int threads = 1; threads <= 2; threads++) {
+                Parallel.setThreads(threads);
+                int m = 32;
+                Convolution conv = new Convolution(g, 1, m);
+                SplittableRandom r = new SplittableRandom(batch + 10L * threads + g.channels());
+                float[] x = GemmTest.randomArray(r, batch * conv.inputSize()), dySource = GemmTest.randomArray(r, batch * conv.outputSize());
+                float[] wt = GemmTest.randomArray(r, m * g.colRows());
+                float[] dwExpected = new float[wt.length], dbExpected = new float[m], dxExpected = new float[x.length];
+                conv.backwardWeight(x, dySource, dwExpected, dbExpected, batch);
+                conv.backwardData(dySource, wt, dxExpected, batch);
+                float[] dy = new float[dySource.length], dx = new float[x.length], dw = new float[wt.length], db = new float[m];
+                java.util.Arrays.fill(dy, Float.NaN);
+                java.util.Arrays.fill(dx, Float.NaN);
+                int[] seen = new int[batch];
+                int per = conv.inputSize();
+                org.junit.jupiter.api.Assertions.assertTrue(conv.backward(x, dy, wt, dx, dw, db, batch,
+                        (n0, n1) -> System.arraycopy(dySource, n0 * conv.outputSize(), dy, n0 * conv.outputSize(), (n1 - n0) * conv.outputSize()),
+                        (n0, n1) -> {
+                            for (int n = n0; n < n1; n++) {
+                                seen[n]++;
+                                for (int i = n * per; i < (n + 1) * per; i++) {
+                                    if (Float.isNaN(dx[i])) throw new AssertionError("image " + n + "'s dx handed on before it was written");
+                                }
+                            }
+                        }));
+                String where = g + ", batch " + batch + ", " + threads + " threads";
+                assertArrayEquals(dxExpected, dx, "input gradient, " + where);
+                for (int n = 0; n < batch; n++) org.junit.jupiter.api.Assertions.assertEquals(1, seen[n], "image " + n + ", " + where);
+                // each weight-gradient element sums batch·outH·outW products of magnitude <= 1
+                double tol = 1e-5 * batch * g.outH() * g.outW();
+                for (int i = 0; i < dw.length; i++) org.junit.jupiter.api.Assertions.assertEquals(dwExpected[i], dw[i], tol, "dw[" + i + "], " + where);
+                for (int i = 0; i < m; i++) org.junit.jupiter.api.Assertions.assertEquals(dbExpected[i], db[i], tol, "db[" + i + "], " + where);
+                // the same pass again: the same floats (the partial sums are fixed by the batch and the thread count)
+                float[] dw2 = new float[wt.length], db2 = new float[m], dx2 = new float[x.length];
+                org.junit.jupiter.api.Assertions.assertTrue(conv.backward(x, dySource, wt, dx2, dw2, db2, batch, null, null));
+                assertArrayEquals(dw, dw2, "repeated, " + where);
+                assertArrayEquals(db, db2, "repeated, " + where);
+                assertArrayEquals(dx, dx2, "repeated, " + where);
+            }
+            // where it does not apply (8 input channels: no F(2×2) weight gradient; a batch of 3: no whole groups)
+            Parallel.setThreads(1);
+            Convolution narrow = new Convolution(ConvGeometry.of(8, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1, 16);
+            Convolution wide = new Convolution(ConvGeometry.of(16, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1, 16);
+            for (Object[] c : new Object[][] {{narrow, 16}, {wide, 3}}) {
+                Convolution conv = (Convolution) c[0];
+                int batch = (Integer) c[1];
+                float[] dx = new float[batch * conv.inputSize()], dw = new float[16 * 9 * (conv == narrow ? 8 : 16)];
+                org.junit.jupiter.api.Assertions.assertFalse(conv.backward(new float[dx.length], new float[batch * conv.outputSize()],
+                        new float[dw.length], dx, dw, new float[16], batch, null, null));
+                assertArrayEquals(new float[dx.length], dx);
+                assertArrayEquals(new float[dw.length], dw);
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /**
      * F(4×4, 3×3) and the stride-2 Winograd, with fewer 8-image groups than two per thread, cut each group's tiles
      * into slices that the threads share: at 1, 2 and 3 threads, batches of 8 and 20 give the same floats as at one thread (each output is
      * computed by one unit, whichever thread takes it), close to the plain path, and the fused next step runs on
