@@ -303,8 +303,9 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
 
     /**
      * The backward of the max pooling after this convolution (and of the ReLU between them when {@code relu}) and
-     * this layer's backward, with the pooling's run image by image inside the weight gradient's parallel pass (see
-     * Sequential's fusion): each thread first writes the output gradient of the images it is about to use. With
+     * this layer's backward, with the pooling's run image by image inside the gradients' parallel pass (see
+     * Sequential's fusion; both gradients in that one pass where the engine has it, {@link Convolution#backward}):
+     * each thread first writes the output gradient of the images it is about to use. With
      * {@code reluOutput}, as {@link #backward(Tensor, Tensor)}. Returns this layer's input gradient, or null when
      * none is required.
      */
