@@ -59,6 +59,15 @@ public final class Elementwise {
     }
 
     /** The scalar reference of {@link #sum}, for tests. */
+    /** Split-k partial blocks added in block order; see {@link ElementwiseKernel#sumBlocks}. */
+    public static void sumBlocks(float[] x, int xOff, int stride, int blocks, float beta, float[] y, int yOff, int n) {
+        FAST.sumBlocks(x, xOff, stride, blocks, beta, y, yOff, n);
+    }
+
+    public static void sumBlocksReference(float[] x, int xOff, int stride, int blocks, float beta, float[] y, int yOff, int n) {
+        REFERENCE.sumBlocks(x, xOff, stride, blocks, beta, y, yOff, n);
+    }
+
     public static float sumReference(float[] x, int off, int n) {
         return REFERENCE.sum(x, off, n);
     }

@@ -60,6 +60,13 @@ interface ElementwiseKernel {
      */
     void scatterAddEven(float[] y, int yOff, float[] x, int xOff, int n);
 
+    /**
+     * y[yOff + i] = (((0 + x[xOff + i]) + x[xOff + stride + i]) + ...) over {@code blocks} blocks {@code stride}
+     * apart, then + beta·y[yOff + i] unless beta is 0, for i in [0, n): the partial results of a split-k GEMM added
+     * block by block, each element in block order.
+     */
+    void sumBlocks(float[] x, int xOff, int stride, int blocks, float beta, float[] y, int yOff, int n);
+
     /** The plain loops: the definition the vector version is tested against, and the fallback. */
     final class Scalar implements ElementwiseKernel {
         @Override
@@ -75,6 +82,15 @@ interface ElementwiseKernel {
         @Override
         public void scatterAddEven(float[] y, int yOff, float[] x, int xOff, int n) {
             for (int i = 0; i < n; i++) x[xOff + 2 * i] += y[yOff + i];
+        }
+
+        @Override
+        public void sumBlocks(float[] x, int xOff, int stride, int blocks, float beta, float[] y, int yOff, int n) {
+            for (int i = 0; i < n; i++) {
+                float sum = 0f;
+                for (int b = 0, q = xOff + i; b < blocks; b++, q += stride) sum += x[q];
+                y[yOff + i] = beta == 0f ? sum : sum + beta * y[yOff + i];
+            }
         }
 
         @Override

@@ -113,14 +113,7 @@ public final class Gemm {
             int bo = transB ? bOff + k0 : bOff + k0 * ldb;
             FAST.sgemm(transA, transB, m, n, k1 - k0, a, ao, lda, b, bo, ldb, 0f, partials, part * size, n);
         });
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                float sum = 0f;
-                for (int s = 0, q = i * n + j; s < parts; s++, q += size) sum += partials[q];
-                c[ci + j] = beta == 0f ? sum : sum + beta * c[ci + j];
-            }
-        }
+        for (int i = 0; i < m; i++) Elementwise.sumBlocks(partials, i * n, size, parts, beta, c, cOff + i * ldc, n);
     }
 
     private static void check(boolean transA, boolean transB, int m, int n, int k,

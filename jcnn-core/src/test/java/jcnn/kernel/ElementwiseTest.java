@@ -119,6 +119,41 @@ class ElementwiseTest {
     }
 
     /**
+     * Split-k blocks added in block order, bit for bit, with beta 0 (y's old values, NaN here, ignored) and beta 0.5,
+     * on row lengths around the vector's; and the order itself: 2^24 + 1 + 1 rounds to 2^24 when added block by block,
+     * to 2^24 + 2 when the two ones are added first.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 33, 100})
+    void sumBlocksMatchesReference(int n) {
+        SplittableRandom r = new SplittableRandom(n);
+        int blocks = 5, stride = n + 3;
+        float[] x = new float[3 + blocks * stride];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2 - 1) * (1 << r.nextInt(12));
+        for (float beta : new float[] {0f, 0.5f}) {
+            float[] y = awkward(n + 4, n), expected = y.clone();
+            if (beta == 0f) {
+                java.util.Arrays.fill(y, 2, n + 2, Float.NaN);
+                java.util.Arrays.fill(expected, 2, n + 2, Float.NaN);
+            }
+            Elementwise.sumBlocksReference(x, 3, stride, blocks, beta, expected, 2, n);
+            Elementwise.sumBlocks(x, 3, stride, blocks, beta, y, 2, n);
+            assertArrayEquals(expected, y, "beta " + beta);
+            for (int i = 0; i < n; i++) {
+                float sum = 0f;
+                for (int b = 0; b < blocks; b++) sum += x[3 + b * stride + i];
+                assertEquals(Float.floatToIntBits(beta == 0f ? sum : sum + beta * awkward(n + 4, n)[2 + i]), Float.floatToIntBits(y[2 + i]));
+            }
+        }
+        float[] z = new float[3 * 16];
+        java.util.Arrays.fill(z, 0, 16, 16777216f);
+        java.util.Arrays.fill(z, 16, 48, 1f);
+        float[] out = new float[16];
+        Elementwise.sumBlocks(z, 0, 16, 3, 0f, out, 0, 16);
+        for (float v : out) assertEquals(16777216f, v);
+    }
+
+    /**
      * Planes narrower than the vector (DeepConvNet's 7×7 → 3×3, and 5 to 15 wide) stacked as in a batch, with
      * values from a small set (many ties) and a single NaN, so that most rows take the vector path. The planes are
      * pooled last to first: a store reaching past its plane (another thread's, in a parallel pass) would then
