@@ -172,6 +172,19 @@ interface ConvDriver {
     void shiftedForward(ShiftPlan plan, float[] x, int xOff, float[] packedW, int m, float[] bias, int biasOff,
                         float[] out, int outOff, float[] xpad, float[] padded, boolean relu);
 
+    /**
+     * Whether {@link #shiftedForwardPadded} serves this plan: where {@link #shiftedForward} computes the output on the
+     * padded width and then copies it out.
+     */
+    boolean shiftedForwardComputesPadded(ShiftPlan plan);
+
+    /**
+     * {@link #shiftedForward} without the copy to the output: output channel r's position (oh, ow) left in
+     * {@code padded} at r·plan.cols + oh·plan.wp + ow, before any ReLU (the columns past outW hold nothing of use).
+     */
+    void shiftedForwardPadded(ShiftPlan plan, float[] x, int xOff, float[] packedW, int m, float[] bias, int biasOff,
+                              float[] xpad, float[] padded);
+
     /** Floats of the accumulator {@link #shiftedWeightGradient} adds to, for one group of m output channels. */
     int shiftedGradientSize(ShiftPlan plan, int m);
 

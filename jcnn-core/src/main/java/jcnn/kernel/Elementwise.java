@@ -33,6 +33,16 @@ public final class Elementwise {
         FAST.maxPool2x2(x, xo, W, y, argmax, yo, OH, OW);
     }
 
+    /** 2×2 max pooling of a plane stored with rows {@code stride} apart, optionally ReLU'd first; see {@link ElementwiseKernel#maxPool2x2(float[], int, int, int, boolean, float[], int[], int, int, int)}. */
+    public static void maxPool2x2(float[] x, int xo, int stride, int W, boolean relu, float[] y, int[] argmax, int yo, int OH, int OW) {
+        FAST.maxPool2x2(x, xo, stride, W, relu, y, argmax, yo, OH, OW);
+    }
+
+    public static void maxPool2x2Reference(float[] x, int xo, int stride, int W, boolean relu, float[] y, int[] argmax, int yo, int OH,
+                                           int OW) {
+        REFERENCE.maxPool2x2(x, xo, stride, W, relu, y, argmax, yo, OH, OW);
+    }
+
     /** The backward of {@link #maxPool2x2} for one plane; see {@link ElementwiseKernel#maxPool2x2Backward}. */
     public static void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W, int OH, int OW) {
         FAST.maxPool2x2Backward(dy, argmax, pooled, yo, dx, xo, W, OH, OW);

@@ -27,7 +27,16 @@ interface ElementwiseKernel {
      * null) the flat position ih·W + iw of each maximum. Ties keep the first position in scan order; a NaN wins
      * (the last NaN of the window, as PyTorch).
      */
-    void maxPool2x2(float[] x, int xo, int W, float[] y, int[] argmax, int yo, int OH, int OW);
+    default void maxPool2x2(float[] x, int xo, int W, float[] y, int[] argmax, int yo, int OH, int OW) {
+        maxPool2x2(x, xo, W, W, false, y, argmax, yo, OH, OW);
+    }
+
+    /**
+     * {@link #maxPool2x2} of max(x, 0) (with {@code relu}; else of x) read from rows {@code stride} floats apart, the
+     * positions in argmax those of a plane W wide: the pooling of a ReLU'd copy of the first W floats of each row,
+     * without the copy (a convolution's output computed on a padded width, pooled where it was computed).
+     */
+    void maxPool2x2(float[] x, int xo, int stride, int W, boolean relu, float[] y, int[] argmax, int yo, int OH, int OW);
 
     /**
      * The backward of {@link #maxPool2x2} on one plane: every cell of the 2OH × 2OW windows of dx (H × W at xo) is
@@ -130,9 +139,10 @@ interface ElementwiseKernel {
         }
 
         @Override
-        public void maxPool2x2(float[] x, int xo, int W, float[] y, int[] argmax, int yo, int OH, int OW) {
+        public void maxPool2x2(float[] x, int xo, int stride, int W, boolean relu, float[] y, int[] argmax, int yo, int OH,
+                               int OW) {
             for (int oh = 0; oh < OH; oh++) {
-                for (int ow = 0; ow < OW; ow++) maxPool2x2At(x, xo, W, y, argmax, yo, OW, oh, ow);
+                for (int ow = 0; ow < OW; ow++) maxPool2x2At(x, xo, stride, W, relu, y, argmax, yo, OW, oh, ow);
             }
         }
 
@@ -155,17 +165,21 @@ interface ElementwiseKernel {
             dx[xo + argmax[q]] = pooled == null || pooled[q] > 0f ? dy[q] : 0f;
         }
 
-        /** One output of 2×2 pooling, in scan order: (0,0), (0,1), (1,0), (1,1). */
-        static void maxPool2x2At(float[] x, int xo, int W, float[] y, int[] argmax, int yo, int OW, int oh, int ow) {
-            int top = 2 * oh * W + 2 * ow;
-            float best = x[xo + top];
+        /**
+         * One output of 2×2 pooling, in scan order: (0,0), (0,1), (1,0), (1,1); each candidate read at row·stride +
+         * column, ReLU'd first with {@code relu}, its position counted as row·W + column.
+         */
+        static void maxPool2x2At(float[] x, int xo, int stride, int W, boolean relu, float[] y, int[] argmax, int yo, int OW,
+                                 int oh, int ow) {
+            int top = 2 * oh * W + 2 * ow, read = xo + 2 * oh * stride + 2 * ow;
+            float best = relu ? Math.max(x[read], 0f) : x[read];
             int at = top;
             for (int k = 1; k < 4; k++) {
-                int o = (k >> 1) * W + (k & 1);
-                float v = x[xo + top + o];
+                float v = x[read + (k >> 1) * stride + (k & 1)];
+                if (relu) v = Math.max(v, 0f);
                 if (v > best || v != v) {
                     best = v;
-                    at = top + o;
+                    at = top + (k >> 1) * W + (k & 1);
                 }
             }
             y[yo + oh * OW + ow] = best;

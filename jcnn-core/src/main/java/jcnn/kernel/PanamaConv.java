@@ -262,6 +262,17 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
+    public boolean shiftedForwardComputesPadded(ShiftPlan plan) {
+        return !PanamaShifted.slotted(plan);
+    }
+
+    @Override
+    public void shiftedForwardPadded(ShiftPlan plan, float[] x, int xOff, float[] packedW, int m, float[] bias, int biasOff,
+                                     float[] xpad, float[] padded) {
+        PanamaShifted.forwardPadded(plan, x, xOff, packedW, m, bias, biasOff, xpad, padded, EDGE.get());
+    }
+
+    @Override
     public int shiftedGradientSize(ShiftPlan plan, int m) {
         return PanamaShifted.gradientSize(plan, m);
     }

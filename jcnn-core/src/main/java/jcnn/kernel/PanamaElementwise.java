@@ -196,13 +196,15 @@ final class PanamaElementwise implements ElementwiseKernel {
     }
 
     @Override
-    public void maxPool2x2(float[] x, int xo, int W, float[] y, int[] argmax, int yo, int OH, int OW) {
+    public void maxPool2x2(float[] x, int xo, int stride, int W, boolean relu, float[] y, int[] argmax, int yo, int OH,
+                           int OW) {
+        FloatVector zero = FloatVector.zero(F);
         for (int oh = 0; oh < OH; oh++) {
-            int top = 2 * oh * W, r0 = xo + top, r1 = r0 + W, out = yo + oh * OW;
+            int top = 2 * oh * W, r0 = xo + 2 * oh * stride, r1 = r0 + stride, out = yo + oh * OW;
             // Groups of L outputs; a last, partial group is done as the L outputs that end the row, overlapping
             // the previous group (recomputing a few outputs gives the same values and keeps the row vectorised).
             if (OW < L) {
-                narrowRow(x, xo, W, y, argmax, yo, OW, oh, yo + OH * OW);
+                narrowRow(x, xo, stride, W, relu, y, argmax, yo, OW, oh, yo + OH * OW);
                 continue;
             }
             for (int start = 0; start < OW; start += L) {
@@ -213,6 +215,13 @@ final class PanamaElementwise implements ElementwiseKernel {
                 a = FloatVector.fromArray(F, x, r1 + c);
                 b = FloatVector.fromArray(F, x, r1 + c + L);
                 FloatVector e1 = a.rearrange(EVEN, b), o1 = a.rearrange(ODD, b);
+                if (relu) {
+                    // max(v, 0) as the ReLU'd copy holds it (Math.max: +0 for -0, NaN stays NaN)
+                    e0 = e0.max(zero);
+                    o0 = o0.max(zero);
+                    e1 = e1.max(zero);
+                    o1 = o1.max(zero);
+                }
                 FloatVector best = e0.max(o0).max(e1.max(o1));
                 // The first candidate equal to the max, in scan order, is the one chosen (hence the reverse
                 // order of the blends); its own value is stored, so that of -0 and +0 the first one is kept.
@@ -224,7 +233,7 @@ final class PanamaElementwise implements ElementwiseKernel {
                 }
                 if (best.test(IS_NAN).anyTrue()) {
                     // NaN in a window: the rare case, done the slow way to keep PyTorch's choice of index
-                    for (int j = ow; j < ow + L; j++) ElementwiseKernel.Scalar.maxPool2x2At(x, xo, W, y, argmax, yo, OW, oh, j);
+                    for (int j = ow; j < ow + L; j++) ElementwiseKernel.Scalar.maxPool2x2At(x, xo, stride, W, relu, y, argmax, yo, OW, oh, j);
                 }
             }
         }
@@ -237,12 +246,12 @@ final class PanamaElementwise implements ElementwiseKernel {
      * (measured 17 ns per output on (100,64,7,7)). Rows too close to the array's end, and rows with a NaN, are
      * done the scalar way.
      */
-    private static void narrowRow(float[] x, int xo, int W, float[] y, int[] argmax, int yo, int OW, int oh,
-                                  int planeEnd) {
-        int top = 2 * oh * W, r0 = xo + top, r1 = r0 + W, out = yo + oh * OW;
+    private static void narrowRow(float[] x, int xo, int stride, int W, boolean relu, float[] y, int[] argmax, int yo,
+                                  int OW, int oh, int planeEnd) {
+        int top = 2 * oh * W, r0 = xo + 2 * oh * stride, r1 = r0 + stride, out = yo + oh * OW;
         VectorMask<Float> valid = F.indexInRange(0, OW);
         if (r1 + 2 * L > x.length) {
-            for (int j = 0; j < OW; j++) ElementwiseKernel.Scalar.maxPool2x2At(x, xo, W, y, argmax, yo, OW, oh, j);
+            for (int j = 0; j < OW; j++) ElementwiseKernel.Scalar.maxPool2x2At(x, xo, stride, W, relu, y, argmax, yo, OW, oh, j);
             return;
         }
         FloatVector a = FloatVector.fromArray(F, x, r0), b = FloatVector.fromArray(F, x, r0 + L);
@@ -250,9 +259,16 @@ final class PanamaElementwise implements ElementwiseKernel {
         a = FloatVector.fromArray(F, x, r1);
         b = FloatVector.fromArray(F, x, r1 + L);
         FloatVector e1 = a.rearrange(EVEN, b), o1 = a.rearrange(ODD, b);
+        if (relu) {
+            FloatVector zero = FloatVector.zero(F);
+            e0 = e0.max(zero);
+            o0 = o0.max(zero);
+            e1 = e1.max(zero);
+            o1 = o1.max(zero);
+        }
         FloatVector best = e0.max(o0).max(e1.max(o1));
         if (best.test(IS_NAN).and(valid).anyTrue()) {
-            for (int j = 0; j < OW; j++) ElementwiseKernel.Scalar.maxPool2x2At(x, xo, W, y, argmax, yo, OW, oh, j);
+            for (int j = 0; j < OW; j++) ElementwiseKernel.Scalar.maxPool2x2At(x, xo, stride, W, relu, y, argmax, yo, OW, oh, j);
             return;
         }
         VectorMask<Float> is2 = e1.compare(EQ, best), is1 = o0.compare(EQ, best), is0 = e0.compare(EQ, best);

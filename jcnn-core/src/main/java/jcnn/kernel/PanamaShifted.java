@@ -28,6 +28,17 @@ final class PanamaShifted {
             slottedForward(plan, x, xOff, packedW, m, bias, biasOff, out, outOff, xpad, relu);
             return;
         }
+        forwardPadded(plan, x, xOff, packedW, m, bias, biasOff, xpad, padded, edge);
+        plan.compact(padded, m, out, outOff, relu);
+    }
+
+    /**
+     * The product of {@link #forward} left in {@code padded}: output channel r's position (oh, ow) at r·plan.cols +
+     * oh·plan.wp + ow, the columns past outW holding products that belong to no output. Not for {@link #slotted}
+     * plans.
+     */
+    static void forwardPadded(ShiftPlan plan, float[] x, int xOff, float[] packedW, int m, float[] bias, int biasOff,
+                              float[] xpad, float[] padded, float[] edge) {
         plan.pad(x, xOff, xpad);
         final int k = plan.offsets.length, cols = plan.cols, mPad = (m + MR - 1) / MR * MR;
         for (int pc = 0; pc < k; pc += KC) {
@@ -65,7 +76,6 @@ final class PanamaShifted {
                 }
             }
         }
-        plan.compact(padded, m, out, outOff, relu);
     }
 
     /**

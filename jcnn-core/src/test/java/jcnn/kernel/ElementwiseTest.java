@@ -195,6 +195,37 @@ class ElementwiseTest {
     }
 
     /**
+     * Pooling a plane stored on a wider stride, with and without the ReLU: the same floats and positions as pooling a
+     * dense, ReLU'd copy of each row's first W floats (positions counted on W), for the vector kernel and its
+     * reference; the columns past W (ignored) hold NaNs and huge values, and the awkward values include -0 (the copy
+     * turns it into +0) and NaNs.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4, 5, 14, 15, 16, 17, 24, 31, 32, 33, 48, 58})
+    void stridedReluPoolingIsPoolingTheReluCopy(int w) {
+        int h = w / 2 + 3, oh = h / 2, ow = w / 2, stride = w + 4;
+        float[] x = awkward(2 + h * stride + 40, w + 7);
+        for (int r = 0; r < h; r++) {
+            x[2 + r * stride + w] = Float.NaN;
+            x[2 + r * stride + w + 1] = 1e30f;
+        }
+        for (boolean relu : new boolean[] {false, true}) {
+            float[] dense = new float[h * w];
+            for (int r = 0; r < h; r++)
+                for (int c = 0; c < w; c++) dense[r * w + c] = relu ? Math.max(x[2 + r * stride + c], 0f) : x[2 + r * stride + c];
+            float[] yRef = new float[1 + oh * ow], y = new float[1 + oh * ow], y2 = new float[1 + oh * ow];
+            int[] atRef = new int[1 + oh * ow], at = new int[1 + oh * ow], at2 = new int[1 + oh * ow];
+            Elementwise.maxPool2x2Reference(dense, 0, w, yRef, atRef, 1, oh, ow);
+            Elementwise.maxPool2x2(x, 2, stride, w, relu, y, at, 1, oh, ow);
+            Elementwise.maxPool2x2Reference(x, 2, stride, w, relu, y2, at2, 1, oh, ow);
+            assertArrayEquals(yRef, y, "vector, relu " + relu);
+            assertArrayEquals(atRef, at, "vector positions, relu " + relu);
+            assertArrayEquals(yRef, y2, "reference, relu " + relu);
+            assertArrayEquals(atRef, at2, "reference positions, relu " + relu);
+        }
+    }
+
+    /**
      * The backward of 2×2 pooling against its scalar reference, plain and with the ReLU mask, on the switches of a
      * real forward over awkward values (ties, signed zeros, NaNs), with odd widths whose last column is outside
      * every window (those cells must keep their value: the caller zeroes them). Every window cell is written.
