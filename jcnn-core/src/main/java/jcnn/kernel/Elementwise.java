@@ -33,11 +33,17 @@ public final class Elementwise {
         FAST.maxPool2x2(x, xo, W, y, argmax, yo, OH, OW);
     }
 
-    /** 2×2 max pooling of a plane stored with rows {@code stride} apart, optionally ReLU'd first; see {@link ElementwiseKernel#maxPool2x2(float[], int, int, int, boolean, float[], int[], int, int, int)}. */
-    public static void maxPool2x2(float[] x, int xo, int stride, int W, boolean relu, float[] y, int[] argmax, int yo, int OH, int OW) {
+    /**
+     * 2×2 max pooling of a plane whose rows are {@code stride} floats apart, of max(x, 0) with {@code relu}, the
+     * positions counted on a width of W; see {@link ElementwiseKernel#maxPool2x2(float[], int, int, int, boolean,
+     * float[], int[], int, int, int)}.
+     */
+    public static void maxPool2x2(float[] x, int xo, int stride, int W, boolean relu, float[] y, int[] argmax, int yo, int OH,
+                                  int OW) {
         FAST.maxPool2x2(x, xo, stride, W, relu, y, argmax, yo, OH, OW);
     }
 
+    /** The scalar reference of the strided, optionally ReLU'd {@link #maxPool2x2}, for tests. */
     public static void maxPool2x2Reference(float[] x, int xo, int stride, int W, boolean relu, float[] y, int[] argmax, int yo, int OH,
                                            int OW) {
         REFERENCE.maxPool2x2(x, xo, stride, W, relu, y, argmax, yo, OH, OW);
@@ -68,16 +74,17 @@ public final class Elementwise {
         FAST.scatterAddEven(y, yOff, x, xOff, n);
     }
 
-    /** The scalar reference of {@link #sum}, for tests. */
     /** Split-k partial blocks added in block order; see {@link ElementwiseKernel#sumBlocks}. */
     public static void sumBlocks(float[] x, int xOff, int stride, int blocks, float beta, float[] y, int yOff, int n) {
         FAST.sumBlocks(x, xOff, stride, blocks, beta, y, yOff, n);
     }
 
+    /** The scalar reference of {@link #sumBlocks}, for tests. */
     public static void sumBlocksReference(float[] x, int xOff, int stride, int blocks, float beta, float[] y, int yOff, int n) {
         REFERENCE.sumBlocks(x, xOff, stride, blocks, beta, y, yOff, n);
     }
 
+    /** The scalar reference of {@link #sum}, for tests. */
     public static float sumReference(float[] x, int off, int n) {
         return REFERENCE.sum(x, off, n);
     }

