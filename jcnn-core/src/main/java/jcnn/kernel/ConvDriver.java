@@ -185,6 +185,17 @@ interface ConvDriver {
     void shiftedForwardPadded(ShiftPlan plan, float[] x, int xOff, float[] packedW, int m, float[] bias, int biasOff,
                               float[] xpad, float[] padded);
 
+    /**
+     * Whether {@link #shiftedWeightGradient} copies the output gradient onto the padded width in its {@code dyT} buffer
+     * (m rows of plan.cols floats, zero outside the outputs) and reads it there: then that buffer holds each image's
+     * copy after the call, and {@link #shiftedWeightGradientPadded} takes the gradient written there directly.
+     */
+    boolean shiftedGradientReadsPadded(ShiftPlan plan);
+
+    /** {@link #shiftedWeightGradient} of an output gradient already in {@code dyT} on the padded width. */
+    void shiftedWeightGradientPadded(ShiftPlan plan, float[] x, int xOff, int m, float[] grad, int gOff, float[] xpad,
+                                     float[] dyT);
+
     /** Floats of the accumulator {@link #shiftedWeightGradient} adds to, for one group of m output channels. */
     int shiftedGradientSize(ShiftPlan plan, int m);
 

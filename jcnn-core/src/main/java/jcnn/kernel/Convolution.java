@@ -469,12 +469,15 @@ public final class Convolution {
                 int groupSize = driver.shiftedGradientSize(plan, mg);
                 float[] grad = s.grad = grow(s.grad, groups * groupSize);
                 Arrays.fill(grad, 0, groups * groupSize, 0f);
+                boolean padded = driver.shiftedGradientReadsPadded(plan);
                 for (int n = n0; n < n1; n++) {
                     for (int gi = 0; gi < groups; gi++) {
                         driver.shiftedWeightGradient(plan, x, n * inputSize() + gi * g.inputSize(), dy, n * outputSize() + gi * mg * p,
                                 mg, grad, gi * groupSize, xpad, dyT);
+                        // the bias sums from the padded-width copy the driver made, as backwardWeightPooled takes them
+                        if (padded) addPaddedBiasSums(dyT, gi * mg, bacc);
                     }
-                    addBiasSums(dy, n, n + 1, bacc);
+                    if (!padded) addBiasSums(dy, n, n + 1, bacc);
                 }
                 for (int gi = 0; gi < groups; gi++) driver.storeShiftedGradient(plan, mg, grad, gi * groupSize, acc, gi * mg * kg);
                 return;
@@ -520,6 +523,11 @@ public final class Convolution {
                 addBiasSums(dy, n, n + 1, bacc);
             }
         });
+        addPartials(dw, db, parts, dwSize, batch);
+    }
+
+    /** The parts' partial weight and bias gradients added to part 0's (dw, db), in part order. */
+    private void addPartials(float[] dw, float[] db, int parts, int dwSize, int batch) {
         if (batch == 0) Arrays.fill(dw, 0, dwSize, 0f);
         for (int c = 1; c < parts; c++) {
             float[] part = dwPartials[c];
@@ -529,6 +537,56 @@ public final class Convolution {
                 for (int m = 0; m < outChannels; m++) db[m] += bpart[m];
             }
         }
+    }
+
+    /** bacc[m0 + m] += the sum of row m of one image's output gradient on the padded width (m < mg), zeros included. */
+    private void addPaddedBiasSums(float[] dyT, int m0, float[] bacc) {
+        if (bacc == null) return;
+        for (int m = 0; m < mg; m++) bacc[m0 + m] += Elementwise.sum(dyT, m * plan.cols, plan.cols);
+    }
+
+    /**
+     * {@link #backwardWeight} where dy is the backward of a 2×2, stride-2 max pooling after this convolution: pooledGrad
+     * (batch × M × outH/2 × outW/2) the pooling's output gradient, argmax its forward's positions (in the output
+     * planes), pooled its forward's outputs (not null: the backward of a ReLU between, dropping the gradient where
+     * they are not positive). Where the shifted GEMM computes the weight gradient from the output gradient on its
+     * padded width, each image's is written there directly by the pooling's backward, instead of to dy and then copied
+     * (the same floats in the same places, so dw is {@link #backwardWeight}'s bit for bit, and db too: both take the
+     * bias sums over the padded rows). Returns false, having done nothing, elsewhere (other algorithms, groups, an
+     * odd output size, whose last row or column no window covers).
+     */
+    public boolean backwardWeightPooled(float[] x, float[] pooledGrad, int[] argmax, float[] pooled, float[] dw, float[] db,
+                                        int batch) {
+        int outH = g.outH(), outW = g.outW();
+        if (groups != 1 || !useDriver(batch) || plans().plan == null || plans().weightWinograd != null
+                || !driver.shiftedGradientReadsPadded(plan) || outH % 2 != 0 || outW % 2 != 0) {
+            return false;
+        }
+        int parts = Parallel.parts(batch), dwSize = outChannels * kg, pooledPlane = (outH / 2) * (outW / 2);
+        if (dwPartials.length < parts) dwPartials = Arrays.copyOf(dwPartials, parts);
+        if (dbPartials.length < parts) dbPartials = Arrays.copyOf(dbPartials, parts);
+        if (db != null) Arrays.fill(db, 0, outChannels, 0f);
+        Parallel.forParts(batch, (n0, n1, part, worker) -> {
+            float[] acc = part == 0 ? dw : partial(part, dwSize);
+            float[] bacc = db == null ? null : part == 0 ? db : biasPartial(part);
+            Scratch s = scratch(worker, 0, 0, 0);
+            float[] xpad = s.xpad = exact(s.xpad, plan.length);
+            float[] dyT = s.dyT = exact(s.dyT, driver.shiftedGradientPanelsSize(plan, mg));
+            int groupSize = driver.shiftedGradientSize(plan, mg);
+            float[] grad = s.grad = grow(s.grad, groupSize);
+            Arrays.fill(grad, 0, groupSize, 0f);
+            for (int n = n0; n < n1; n++) {
+                for (int m = 0; m < mg; m++) {
+                    Elementwise.maxPool2x2Backward(pooledGrad, argmax, pooled, (n * outChannels + m) * pooledPlane, dyT,
+                            m * plan.cols, plan.wp, outW, outH / 2, outW / 2);
+                }
+                driver.shiftedWeightGradientPadded(plan, x, n * inputSize(), mg, grad, 0, xpad, dyT);
+                addPaddedBiasSums(dyT, 0, bacc);
+            }
+            driver.storeShiftedGradient(plan, mg, grad, 0, acc, 0);
+        });
+        addPartials(dw, db, parts, dwSize, batch);
+        return true;
     }
 
     // ---------------------------------------------------------------------------------------------------

@@ -89,6 +89,18 @@ public final class Elementwise {
         return REFERENCE.sum(x, off, n);
     }
 
+    /** {@link #maxPool2x2Backward} into rows {@code stride} apart, the positions counted on W; see {@link ElementwiseKernel}. */
+    public static void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int stride, int W,
+                                          int OH, int OW) {
+        FAST.maxPool2x2Backward(dy, argmax, pooled, yo, dx, xo, stride, W, OH, OW);
+    }
+
+    /** The scalar reference of the strided {@link #maxPool2x2Backward}, for tests. */
+    public static void maxPool2x2BackwardReference(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int stride,
+                                                   int W, int OH, int OW) {
+        REFERENCE.maxPool2x2Backward(dy, argmax, pooled, yo, dx, xo, stride, W, OH, OW);
+    }
+
     /** The scalar reference of {@link #maxPool2x2Backward}, for tests. */
     public static void maxPool2x2BackwardReference(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W, int OH, int OW) {
         REFERENCE.maxPool2x2Backward(dy, argmax, pooled, yo, dx, xo, W, OH, OW);

@@ -43,7 +43,18 @@ interface ElementwiseKernel {
      * written, dy[yo + q] at argmax[yo + q] and zero elsewhere. With {@code pooled} (the forward's output, not
      * null) the gradient is dropped where pooled[yo + q] is not positive: the backward of a ReLU before the pooling.
      */
-    void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W, int OH, int OW);
+    default void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W, int OH, int OW) {
+        maxPool2x2Backward(dy, argmax, pooled, yo, dx, xo, W, W, OH, OW);
+    }
+
+    /**
+     * {@link #maxPool2x2Backward} into a dx whose rows are {@code stride} floats apart, the positions in argmax those
+     * of a plane W wide (the inverse of the strided {@link #maxPool2x2(float[], int, int, int, boolean, float[], int[],
+     * int, int, int)}): a convolution's output gradient written straight onto the padded width its weight gradient
+     * reads.
+     */
+    void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int stride, int W, int OH,
+                            int OW);
 
     /**
      * x[off] + ... + x[off + n - 1] as 32 interleaved partial sums (element i goes to sum i mod 32, the last n mod 32
@@ -147,22 +158,23 @@ interface ElementwiseKernel {
         }
 
         @Override
-        public void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W,
+        public void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int stride, int W,
                                        int OH, int OW) {
             for (int oh = 0; oh < OH; oh++) {
-                for (int ow = 0; ow < OW; ow++) maxPool2x2BackwardAt(dy, argmax, pooled, yo, dx, xo, W, OW, oh, ow);
+                for (int ow = 0; ow < OW; ow++) maxPool2x2BackwardAt(dy, argmax, pooled, yo, dx, xo, stride, W, OW, oh, ow);
             }
         }
 
-        /** One window of {@link #maxPool2x2Backward}. */
-        static void maxPool2x2BackwardAt(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W,
-                                         int OW, int oh, int ow) {
-            int top = xo + 2 * oh * W + 2 * ow, q = yo + oh * OW + ow;
+        /** One window of {@link #maxPool2x2Backward}: its four cells on rows {@code stride} apart, argmax counted on W. */
+        static void maxPool2x2BackwardAt(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int stride,
+                                         int W, int OW, int oh, int ow) {
+            int top = xo + 2 * oh * stride + 2 * ow, q = yo + oh * OW + ow;
             dx[top] = 0f;
             dx[top + 1] = 0f;
-            dx[top + W] = 0f;
-            dx[top + W + 1] = 0f;
-            dx[xo + argmax[q]] = pooled == null || pooled[q] > 0f ? dy[q] : 0f;
+            dx[top + stride] = 0f;
+            dx[top + stride + 1] = 0f;
+            int local = argmax[q] - (2 * oh * W + 2 * ow), below = local >= W ? 1 : 0;
+            dx[top + below * stride + local - below * W] = pooled == null || pooled[q] > 0f ? dy[q] : 0f;
         }
 
         /**

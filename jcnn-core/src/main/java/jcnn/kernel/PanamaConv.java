@@ -273,6 +273,17 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
+    public boolean shiftedGradientReadsPadded(ShiftPlan plan) {
+        return PanamaShifted.gradientReadsPadded(plan);
+    }
+
+    @Override
+    public void shiftedWeightGradientPadded(ShiftPlan plan, float[] x, int xOff, int m, float[] grad, int gOff, float[] xpad,
+                                            float[] dyT) {
+        PanamaShifted.dotGradientPadded(plan, x, xOff, m, grad, gOff, xpad, dyT);
+    }
+
+    @Override
     public int shiftedGradientSize(ShiftPlan plan, int m) {
         return PanamaShifted.gradientSize(plan, m);
     }

@@ -294,16 +294,16 @@ final class PanamaElementwise implements ElementwiseKernel {
      * as the eight windows that end the row, as in the forward.
      */
     @Override
-    public void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W,
+    public void maxPool2x2Backward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int stride, int W,
                                    int OH, int OW) {
         if (OW < L) {
-            if (OW >= H && L > H) halfBackward(dy, argmax, pooled, yo, dx, xo, W, OH, OW);
-            else scalar.maxPool2x2Backward(dy, argmax, pooled, yo, dx, xo, W, OH, OW);
+            if (OW >= H && L > H) halfBackward(dy, argmax, pooled, yo, dx, xo, stride, W, OH, OW);
+            else scalar.maxPool2x2Backward(dy, argmax, pooled, yo, dx, xo, stride, W, OH, OW);
             return;
         }
         FloatVector zero = FloatVector.zero(F);
         for (int oh = 0; oh < OH; oh++) {
-            int top = 2 * oh * W, row = yo + oh * OW;
+            int top = 2 * oh * W, row = yo + oh * OW, at = xo + 2 * oh * stride;
             for (int start = 0; start < OW; start += L) {
                 int ow = Math.min(start, OW - L), q = row + ow, c = top + 2 * ow;
                 FloatVector g = FloatVector.fromArray(F, dy, q);
@@ -314,11 +314,11 @@ final class PanamaElementwise implements ElementwiseKernel {
                 FloatVector up = g.blend(zero, bottom), down = zero.blend(g, bottom);
                 FloatVector upLeft = up.blend(zero, right), upRight = zero.blend(up, right);
                 FloatVector downLeft = down.blend(zero, right), downRight = zero.blend(down, right);
-                int d = xo + c;
+                int d = at + 2 * ow;
                 upLeft.rearrange(ZIP_LO, upRight).intoArray(dx, d);
                 upLeft.rearrange(ZIP_HI, upRight).intoArray(dx, d + L);
-                downLeft.rearrange(ZIP_LO, downRight).intoArray(dx, d + W);
-                downLeft.rearrange(ZIP_HI, downRight).intoArray(dx, d + W + L);
+                downLeft.rearrange(ZIP_LO, downRight).intoArray(dx, d + stride);
+                downLeft.rearrange(ZIP_HI, downRight).intoArray(dx, d + stride + L);
             }
         }
     }
@@ -339,11 +339,11 @@ final class PanamaElementwise implements ElementwiseKernel {
      * {@link #maxPool2x2Backward} with 8-lane vectors: with 16-lane ones SimpleConvNet's 24 → 12 pooling (12 outputs
      * per row) went to the scalar loop, 12% of a training step.
      */
-    private static void halfBackward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int W,
+    private static void halfBackward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int stride, int W,
                                      int OH, int OW) {
         FloatVector zero = FloatVector.zero(FH);
         for (int oh = 0; oh < OH; oh++) {
-            int top = 2 * oh * W, row = yo + oh * OW;
+            int top = 2 * oh * W, row = yo + oh * OW, at = xo + 2 * oh * stride;
             for (int start = 0; start < OW; start += H) {
                 int ow = Math.min(start, OW - H), q = row + ow, c = top + 2 * ow;
                 FloatVector g = FloatVector.fromArray(FH, dy, q);
@@ -354,11 +354,11 @@ final class PanamaElementwise implements ElementwiseKernel {
                 FloatVector up = g.blend(zero, bottom), down = zero.blend(g, bottom);
                 FloatVector upLeft = up.blend(zero, right), upRight = zero.blend(up, right);
                 FloatVector downLeft = down.blend(zero, right), downRight = zero.blend(down, right);
-                int d = xo + c;
+                int d = at + 2 * ow;
                 upLeft.rearrange(ZIP_LO_H, upRight).intoArray(dx, d);
                 upLeft.rearrange(ZIP_HI_H, upRight).intoArray(dx, d + H);
-                downLeft.rearrange(ZIP_LO_H, downRight).intoArray(dx, d + W);
-                downLeft.rearrange(ZIP_HI_H, downRight).intoArray(dx, d + W + H);
+                downLeft.rearrange(ZIP_LO_H, downRight).intoArray(dx, d + stride);
+                downLeft.rearrange(ZIP_HI_H, downRight).intoArray(dx, d + stride + H);
             }
         }
     }

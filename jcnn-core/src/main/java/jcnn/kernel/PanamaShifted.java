@@ -570,8 +570,25 @@ final class PanamaShifted {
             slottedDotGradient(plan, x, xOff, dy, dyOff, m, grad, gOff, xpad);
             return;
         }
-        plan.pad(x, xOff, xpad);
         plan.expand(dy, dyOff, m, dypad);
+        dotGradientPadded(plan, x, xOff, m, grad, gOff, xpad, dypad);
+    }
+
+    /**
+     * Whether {@link #weightGradient} reads the output gradient on the padded width, through {@link ShiftPlan#expand}
+     * into its buffer: then {@link #dotGradientPadded} can take it written there already.
+     */
+    static boolean gradientReadsPadded(ShiftPlan plan) {
+        return !gradientAsGemm(plan) && !(slotted(plan) && plan.g.outW() % L == 0);
+    }
+
+    /**
+     * {@link #dotGradient} from an output gradient already on the padded width in {@code dypad} (m rows of plan.cols,
+     * zero outside the outputs).
+     */
+    static void dotGradientPadded(ShiftPlan plan, float[] x, int xOff, int m, float[] grad, int gOff, float[] xpad,
+                                  float[] dypad) {
+        plan.pad(x, xOff, xpad);
         final int k = plan.offsets.length, cols = plan.cols;
         int[] off = plan.offsets;
         int j = 0;

@@ -324,6 +324,11 @@ public abstract class ConvNd<T extends ConvNd<T>> extends Layer {
                 return gradInput;
             }
         }
+        if (!isInputGradRequired() && pool.halves() && engine.backwardWeightPooled(input.data(), poolGrad.data(),
+                pool.indices().data(), relu ? pool.outputData() : null, weight.grad().data(), bias == null ? null : bias.grad().data(), n)) {
+            // the pooling's backward wrote each image's output gradient where the weight gradient reads it (not to dy)
+            return null;
+        }
         engine.backwardWeight(input.data(), dy.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), n,
                 (n0, n1) -> pool.backwardImages(poolGrad, relu, n0, n1));
         if (!isInputGradRequired()) return null;

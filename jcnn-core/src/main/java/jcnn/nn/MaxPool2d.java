@@ -153,6 +153,11 @@ public class MaxPool2d extends PoolNd<MaxPool2d> {
         return gradInput;
     }
 
+    /** The last forward's outputs (for a convolution that takes this pooling's backward along, see ConvNd). */
+    float[] outputData() {
+        return output.data();
+    }
+
     /** The input gradient of images [n0, n1) on the calling thread, after {@link #prepareBackward}. */
     void backwardImages(Tensor dy, boolean reluBefore, int n0, int n1) {
         int channels = inputShape[1];

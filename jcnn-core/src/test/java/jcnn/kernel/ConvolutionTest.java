@@ -222,6 +222,66 @@ class ConvolutionTest {
     }
 
     /**
+     * {@link Convolution#backwardWeightPooled} (the pooling's backward written straight into the shifted GEMM's padded
+     * buffer) against the pooling's backward into dy and then {@link Convolution#backwardWeight}: dw and db bit for bit,
+     * with and without the ReLU mask, at 1 and 2 threads, on SimpleConvNet's 5×5 layer and a three-channel 3×3 one;
+     * false, and nothing written, for an odd output (a row and a column no window covers) and a layer whose weight
+     * gradient takes Winograd's algorithm.
+     */
+    @Test
+    void backwardWeightPooledIsThePoolingsBackwardThenTheWeightGradient() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.CONV != null, "no vector driver");
+        int before = Parallel.threads(), applied = 0;
+        try {
+            for (ConvGeometry g : new ConvGeometry[] {ConvGeometry.of(1, 28, 28, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1),
+                    ConvGeometry.of(3, 12, 12, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1)})
+            for (int threads = 1; threads <= 2; threads++) {
+                Parallel.setThreads(threads);
+                int batch = 13, m = 20;
+                Convolution conv = new Convolution(g, 1, m);
+                SplittableRandom r = new SplittableRandom(threads + g.channels());
+                float[] x = GemmTest.randomArray(r, batch * conv.inputSize()), wt = GemmTest.randomArray(r, m * g.colRows());
+                float[] bias = GemmTest.randomArray(r, m), y = new float[batch * conv.outputSize()];
+                conv.forward(x, wt, bias, y, batch, false);
+                ConvGeometry window = ConvGeometry.of(1, g.outH(), g.outW(), 2, 2, 2, 2, 0, 0, 0, 0, 1, 1);
+                int pooledSize = batch * m * window.outH() * window.outW();
+                float[] pooled = new float[pooledSize], pooledGrad = GemmTest.randomArray(r, pooledSize);
+                int[] argmax = new int[pooledSize];
+                Pooling.maxPoolForward(window, y, pooled, argmax, batch * m);
+                for (float[] mask : new float[][] {null, pooled}) {
+                    float[] dy = new float[y.length], dwExpected = new float[wt.length], dbExpected = new float[m];
+                    Pooling.maxPoolBackward(window, pooledGrad, argmax, dy, batch * m, mask);
+                    conv.backwardWeight(x, dy, dwExpected, dbExpected, batch);
+                    float[] dw = new float[wt.length], db = new float[m];
+                    String where = g + ", " + threads + " threads" + (mask != null ? ", ReLU mask" : "");
+                    if (!conv.backwardWeightPooled(x, pooledGrad, argmax, mask, dw, db, batch)) {
+                        // on 8 lanes the 5×5 layer's weight gradient reads row slots, not the padded width
+                        assertArrayEquals(new float[wt.length], dw, "declined, nothing written, " + where);
+                        continue;
+                    }
+                    applied++;
+                    assertArrayEquals(dwExpected, dw, "weight gradient, " + where);
+                    assertArrayEquals(dbExpected, db, "bias gradient, " + where);
+                    // and again: the buffers reused
+                    org.junit.jupiter.api.Assertions.assertTrue(conv.backwardWeightPooled(x, pooledGrad, argmax, mask, dw, db, batch));
+                    assertArrayEquals(dwExpected, dw, "second call, " + where);
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(applied >= 4, "the three-channel layer at least, at 1 and 2 threads");
+            float[] untouched = new float[4];
+            Convolution odd = new Convolution(ConvGeometry.of(3, 11, 11, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1), 1, 20);
+            org.junit.jupiter.api.Assertions.assertFalse(odd.backwardWeightPooled(new float[4 * odd.inputSize()], new float[4 * 20 * 16],
+                    new int[4 * 20 * 16], null, new float[20 * 27], untouched, 4), "an odd output");
+            Convolution winograd = new Convolution(ConvGeometry.of(16, 12, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1, 16);
+            org.junit.jupiter.api.Assertions.assertFalse(winograd.backwardWeightPooled(new float[4 * winograd.inputSize()],
+                    new float[4 * 16 * 36], new int[4 * 16 * 36], null, new float[16 * 144], untouched, 4), "a Winograd weight gradient");
+            assertArrayEquals(new float[4], untouched);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /**
      * {@link Convolution#backward}, both gradients in one pass, against {@link Convolution#backwardWeight} and
      * {@link Convolution#backwardData} run one after the other: the same input gradient bit for bit (each output
      * is computed by one unit of its own image), the weight and bias gradients to rounding (their partial sums are

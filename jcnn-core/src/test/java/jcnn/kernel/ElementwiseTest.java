@@ -251,4 +251,36 @@ class ElementwiseTest {
             assertEquals(2 + h * w - 4 * oh * ow, sevens, "cells outside the windows untouched, all others written");
         }
     }
+
+    /**
+     * The backward into rows {@code stride} apart (positions counted on w): each window's cells, and only those, the
+     * same as the plain backward's on a dense plane, placed on the wider rows — vector and reference, plain and with
+     * the ReLU mask; the other cells (the stride's extra columns, rows outside every window) keep their 7s.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4, 5, 14, 15, 16, 17, 24, 31, 32, 33, 48, 58})
+    void stridedBackwardIsThePlainOneOnWiderRows(int w) {
+        int h = w / 2 + 3, oh = h / 2, ow = w / 2, stride = w + 4;
+        float[] x = awkward(2 + h * w, w);
+        float[] y = new float[1 + oh * ow];
+        int[] at = new int[1 + oh * ow];
+        Elementwise.maxPool2x2(x, 2, w, y, at, 1, oh, ow);
+        float[] dy = awkward(1 + oh * ow, w + 7);
+        for (float[] pooled : new float[][] {null, y}) {
+            float[] dense = new float[2 + h * w];
+            java.util.Arrays.fill(dense, 7f);
+            Elementwise.maxPool2x2BackwardReference(dy, at, pooled, 1, dense, 2, w, oh, ow);
+            float[] expected = new float[3 + h * stride + 40];
+            java.util.Arrays.fill(expected, 7f);
+            for (int r = 0; r < h; r++) System.arraycopy(dense, 2 + r * w, expected, 3 + r * stride, w);
+            float[] dx = new float[expected.length], dxRef = new float[expected.length];
+            java.util.Arrays.fill(dx, 7f);
+            java.util.Arrays.fill(dxRef, 7f);
+            Elementwise.maxPool2x2Backward(dy, at, pooled, 1, dx, 3, stride, w, oh, ow);
+            Elementwise.maxPool2x2BackwardReference(dy, at, pooled, 1, dxRef, 3, stride, w, oh, ow);
+            String what = pooled == null ? "plain" : "with the ReLU mask";
+            assertArrayEquals(expected, dxRef, "reference, " + what);
+            assertArrayEquals(expected, dx, "vector, " + what);
+        }
+    }
 }
