@@ -133,6 +133,15 @@ final class GemmPanama implements GemmKernel {
                     microKernel8(kc, packA, a0, a0 + MR * kc, MR, packB, bBase + jr * kc, beta, c, cOff + ir * ldc + jr, ldc,
                             bias, biasOff + ir);
                 }
+            } else if (WIDE_TILES && nr <= LANES) {
+                // A last panel of at most one vector's columns (Linear(4320, 100)'s 100 = 3·32 + 4): tiles of 8 rows ×
+                // one vector, the panel's first half only, instead of 4 × NR tiles over all of its padding — half the
+                // products. Each element is the same chain of FMAs over the depth, so the same floats.
+                for (; ir + 2 * MR <= mc; ir += 2 * MR) {
+                    int a0 = aBase + ir * kc;
+                    microKernelNarrow(kc, packA, a0, a0 + MR * kc, MR, packB, bBase + jr * kc, NR, 0f, edge, 0, LANES);
+                    storeEdge(edge, LANES, 2 * MR, nr, beta, c, cOff + ir * ldc + jr, ldc, bias, biasOff + ir);
+                }
             }
             for (; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
@@ -141,15 +150,24 @@ final class GemmPanama implements GemmKernel {
                     microKernel(kc, packA, aBase + ir * kc, packB, bBase + jr * kc, beta, c, co, ldc, bias, biasOff + ir);
                 } else {
                     microKernel(kc, packA, aBase + ir * kc, packB, bBase + jr * kc, 0f, edge, 0, NR, null, 0);
-                    for (int r = 0; r < mr; r++) {
-                        float b = bias == null ? 0f : bias[biasOff + ir + r];
-                        for (int j = 0; j < nr; j++) {
-                            int ci = co + r * ldc + j;
-                            float v = edge[r * NR + j] + b;
-                            c[ci] = beta == 0f ? v : v + beta * c[ci];
-                        }
-                    }
+                    storeEdge(edge, NR, mr, nr, beta, c, co, ldc, bias, biasOff + ir);
                 }
+            }
+        }
+    }
+
+    /**
+     * The valid rows × cols of an edge tile (computed in full into {@code edge}, rows {@code width} apart) into C at
+     * co: + bias[biasOff + row] when bias is not null, + beta·C.
+     */
+    private static void storeEdge(float[] edge, int width, int rows, int cols, float beta, float[] c, int co, int ldc,
+                                  float[] bias, int biasOff) {
+        for (int r = 0; r < rows; r++) {
+            float b = bias == null ? 0f : bias[biasOff + r];
+            for (int j = 0; j < cols; j++) {
+                int ci = co + r * ldc + j;
+                float v = edge[r * width + j] + b;
+                c[ci] = beta == 0f ? v : v + beta * c[ci];
             }
         }
     }
@@ -203,11 +221,11 @@ final class GemmPanama implements GemmKernel {
                 int a0 = aBase + (ir / mrA) * mrA * kc + ir % mrA;
                 int a1 = rows <= MR ? a0 : mrA == MR ? a0 + MR * kc : a0 + MR;
                 if (rows == 2 * MR && cols == LANES) {
-                    microKernelNarrow(kc, packA, a0, a1, mrA, packB, bBase + jr * kc, beta, c, co, ldc);
+                    microKernelNarrow(kc, packA, a0, a1, mrA, packB, bBase + jr * kc, LANES, beta, c, co, ldc);
                     continue;
                 }
                 // edge tiles in full into the edge buffer (a last single 4-row panel read twice), then their valid part
-                microKernelNarrow(kc, packA, a0, a1, mrA, packB, bBase + jr * kc, 0f, edge, 0, LANES);
+                microKernelNarrow(kc, packA, a0, a1, mrA, packB, bBase + jr * kc, LANES, 0f, edge, 0, LANES);
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
                         int ci = co + r * ldc + j;
@@ -220,17 +238,17 @@ final class GemmPanama implements GemmKernel {
     }
 
     /**
-     * C[0:8, 0:LANES] (+)= A · one B panel of LANES columns at bo, A's rows 0-3 at a0 + p·stride and rows 4-7 at
-     * a1 + p·stride for depth p.
+     * C[0:8, 0:LANES] (+)= A · LANES columns of B, A's rows 0-3 at a0 + p·stride and rows 4-7 at a1 + p·stride, B's
+     * row at bo + p·bStride for depth p (a panel LANES wide, or the first half of an NR-wide one).
      */
-    private static void microKernelNarrow(int kc, float[] pa, int a0, int a1, int stride, float[] pb, int bo, float beta,
-                                          float[] c, int co, int ldc) {
+    private static void microKernelNarrow(int kc, float[] pa, int a0, int a1, int stride, float[] pb, int bo, int bStride,
+                                          float beta, float[] c, int co, int ldc) {
         FloatVector c0 = FloatVector.zero(SPECIES), c1 = FloatVector.zero(SPECIES);
         FloatVector c2 = FloatVector.zero(SPECIES), c3 = FloatVector.zero(SPECIES);
         FloatVector c4 = FloatVector.zero(SPECIES), c5 = FloatVector.zero(SPECIES);
         FloatVector c6 = FloatVector.zero(SPECIES), c7 = FloatVector.zero(SPECIES);
         for (int p = 0; p < kc; p++) {
-            FloatVector b = FloatVector.fromArray(SPECIES, pb, bo + p * LANES);
+            FloatVector b = FloatVector.fromArray(SPECIES, pb, bo + p * bStride);
             int x = a0 + p * stride, y = a1 + p * stride;
             FloatVector a = FloatVector.broadcast(SPECIES, pa[x]);
             c0 = a.fma(b, c0);

@@ -278,6 +278,46 @@ class GemmTest {
         }
     }
 
+    /**
+     * The packed macro-kernel on every kind of tile: whole 8-row and 4-row tiles, a last partial row tile, whole NR-wide
+     * panels, a last panel of at most one vector's columns (8-row tiles of one vector on its first half, where there
+     * are 32 registers) and a wider partial one; with the convolution's bias on each row and the three kinds of beta.
+     * Small integers, so every sum is exact and must equal the reference bit for bit; C's cells around the block keep
+     * their values.
+     */
+    @ParameterizedTest(name = "m={0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {3, 8, 12, 21})
+    void macroKernelEdgesMatchReference(int m) {
+        int lanes = GemmPanama.LANES, nr = GemmPanama.NR, mr = GemmPanama.MR, k = 33;
+        SplittableRandom rng = new SplittableRandom(200 + m);
+        for (int n : new int[] {1, 5, lanes, nr + 4, nr + lanes, nr + lanes + 1, 2 * nr}) {
+            float[] a = new float[m * k], b = new float[k * n], bias = new float[m];
+            for (int i = 0; i < a.length; i++) a[i] = rng.nextInt(-4, 5);
+            for (int i = 0; i < b.length; i++) b[i] = rng.nextInt(-4, 5);
+            for (int i = 0; i < m; i++) bias[i] = rng.nextInt(-4, 5);
+            float[] packA = new float[(m + mr - 1) / mr * mr * k], packB = new float[(n + nr - 1) / nr * nr * k];
+            GemmPanama.packA(false, a, 0, k, 0, 0, m, k, packA);
+            GemmPanama.packB(false, b, 0, n, 0, 0, k, n, packB);
+            for (float beta : new float[] {0f, 1f, 0.5f}) {
+                for (boolean withBias : new boolean[] {false, true}) {
+                    int ldc = n + 3;
+                    float[] c = new float[2 + m * ldc + 1];
+                    for (int i = 0; i < c.length; i++) c[i] = rng.nextInt(-4, 5);
+                    float[] expected = c.clone();
+                    Gemm.sgemmReference(false, false, m, n, k, a, 0, k, b, 0, n, beta, expected, 2, ldc);
+                    if (withBias) {
+                        for (int i = 0; i < m; i++)
+                            for (int j = 0; j < n; j++) expected[2 + i * ldc + j] += bias[i];
+                    }
+                    GemmPanama.macroKernel(m, n, k, packA, 0, packB, beta, c, 2, ldc, new float[mr * nr],
+                            withBias ? bias : null, 0);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, c,
+                            "m=" + m + " n=" + n + " beta=" + beta + (withBias ? ", bias" : ""));
+                }
+            }
+        }
+    }
+
     static float[] randomArray(SplittableRandom rng, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (rng.nextDouble() * 2 - 1);
