@@ -25,18 +25,29 @@ import jdk.incubator.vector.VectorSpecies;
  * move). The pooling took the maximum that way and then compared each candidate with it; the compare-and-blend
  * form needs no maximum, and a NaN needs no scalar fallback. SimpleConvNet's pooling with its ReLU, 100 images of
  * 30×24×24 at one thread, alternated: 0.39 -> 0.26-0.29 ms. The ReLU of a candidate, Math.max(v, 0), is likewise a
- * compare and a blend: v unless v <= 0 (a NaN is not <= 0, and -0 becomes +0).
+ * compare and a blend: v, with +0 where v <= 0 (a NaN is not <= 0, and -0 becomes +0).
  */
 final class PanamaElementwise implements ElementwiseKernel {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
     private static final int L = F.length();
-    /** Lanes 0, 2, 4, ... of the concatenation of two vectors; negative indices select from the second. */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> i < L / 2 ? 2 * i : 2 * i - 2 * L);
-    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F, i -> i < L / 2 ? 2 * i + 1 : 2 * i + 1 - 2 * L);
+    /**
+     * Two-vector selections, as the lane indices of {@code IntVector.selectFrom(v1, v2)} (index i < L: lane i of v1,
+     * else lane i - L of v2), on the floats' bits: one permute instruction (vpermi2d). The same selections as float
+     * shuffles, {@code a.rearrange(shuffle, b)}, compile to two permutes, the shuffle's indices loaded, wrapped and
+     * compared, and a blend. Lanes 0, 2, 4, ... of the concatenation of two vectors, and 1, 3, 5, ...:
+     */
+    private static final IntVector EVEN_AT = IntVector.zero(I).addIndex(2), ODD_AT = EVEN_AT.add(1);
+
+    /** Indices interleaving lanes from, from + 1, ... of two vectors of n lanes: v1's, v2's, v1's, ... */
+    private static int[] zip(int n, int from) {
+        int[] at = new int[n];
+        for (int i = 0; i < n; i++) at[i] = from + i / 2 + (i % 2 == 0 ? 0 : n);
+        return at;
+    }
     /** Lanes 0, 0', 1, 1', ... of two vectors interleaved (the primed from the second), and the upper half's. */
-    private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.fromOp(F, i -> i % 2 == 0 ? i / 2 : i / 2 - L);
-    private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.fromOp(F, i -> i % 2 == 0 ? L / 2 + i / 2 : L / 2 + i / 2 - L);
+    private static final IntVector ZIP_LO_AT = IntVector.fromArray(I, zip(L, 0), 0);
+    private static final IntVector ZIP_HI_AT = IntVector.fromArray(I, zip(L, L / 2), 0);
     /** 0, 2, 4, ...: the column offset of each lane's window. */
     private static final IntVector TWICE_IOTA = IntVector.zero(I).addIndex(2);
 
@@ -52,7 +63,7 @@ final class PanamaElementwise implements ElementwiseKernel {
         int i = 0;
         for (; i + L < n; i += L) {
             FloatVector a = FloatVector.fromArray(F, x, xOff + 2 * i), b = FloatVector.fromArray(F, x, xOff + 2 * i + L);
-            a.rearrange(EVEN, b).intoArray(y, yOff + i);
+            EVEN_AT.selectFrom(a.reinterpretAsInts(), b.reinterpretAsInts()).reinterpretAsFloats().intoArray(y, yOff + i);
         }
         for (; i < n; i++) y[yOff + i] = x[xOff + 2 * i];
     }
@@ -66,7 +77,7 @@ final class PanamaElementwise implements ElementwiseKernel {
         for (int i = 0; ; i += L) {
             if (i > n - L) i = n - L;  // the last vector overlaps the one before: the same values again
             FloatVector a = FloatVector.fromArray(F, x, xOff + 2 * i), b = FloatVector.fromArray(F, x, xOff + 2 * i + L);
-            a.rearrange(EVEN, b).intoArray(y, yOff + i);
+            EVEN_AT.selectFrom(a.reinterpretAsInts(), b.reinterpretAsInts()).reinterpretAsFloats().intoArray(y, yOff + i);
             if (i == n - L) return;
         }
     }
@@ -84,8 +95,9 @@ final class PanamaElementwise implements ElementwiseKernel {
         for (; i + L < n; i += L) {
             FloatVector v = FloatVector.fromArray(F, y, yOff + i);
             int o = xOff + 2 * i;
-            FloatVector.fromArray(F, x, o).add(v.rearrange(ZIP_LO, zero), EVEN_LANES).intoArray(x, o);
-            FloatVector.fromArray(F, x, o + L).add(v.rearrange(ZIP_HI, zero), EVEN_LANES).intoArray(x, o + L);
+            IntVector vi = v.reinterpretAsInts(), zi = zero.reinterpretAsInts();
+            FloatVector.fromArray(F, x, o).add(ZIP_LO_AT.selectFrom(vi, zi).reinterpretAsFloats(), EVEN_LANES).intoArray(x, o);
+            FloatVector.fromArray(F, x, o + L).add(ZIP_HI_AT.selectFrom(vi, zi).reinterpretAsFloats(), EVEN_LANES).intoArray(x, o + L);
         }
         for (; i < n; i++) x[xOff + 2 * i] += y[yOff + i];
     }
@@ -219,16 +231,21 @@ final class PanamaElementwise implements ElementwiseKernel {
                 int ow = Math.min(start, OW - L);
                 int c = 2 * ow;
                 FloatVector a = FloatVector.fromArray(F, x, r0 + c), b = FloatVector.fromArray(F, x, r0 + c + L);
-                FloatVector e0 = a.rearrange(EVEN, b), o0 = a.rearrange(ODD, b);
+                IntVector ai = a.reinterpretAsInts(), bi = b.reinterpretAsInts();
+                FloatVector e0 = EVEN_AT.selectFrom(ai, bi).reinterpretAsFloats();
+                FloatVector o0 = ODD_AT.selectFrom(ai, bi).reinterpretAsFloats();
                 a = FloatVector.fromArray(F, x, r1 + c);
                 b = FloatVector.fromArray(F, x, r1 + c + L);
-                FloatVector e1 = a.rearrange(EVEN, b), o1 = a.rearrange(ODD, b);
+                ai = a.reinterpretAsInts();
+                bi = b.reinterpretAsInts();
+                FloatVector e1 = EVEN_AT.selectFrom(ai, bi).reinterpretAsFloats();
+                FloatVector o1 = ODD_AT.selectFrom(ai, bi).reinterpretAsFloats();
                 if (relu) {
-                    // max(v, 0) as the ReLU'd copy holds it (Math.max: +0 for -0, NaN stays NaN): v unless v <= 0
-                    e0 = zero.blend(e0, e0.compare(LE, zero).not());
-                    o0 = zero.blend(o0, o0.compare(LE, zero).not());
-                    e1 = zero.blend(e1, e1.compare(LE, zero).not());
-                    o1 = zero.blend(o1, o1.compare(LE, zero).not());
+                    // max(v, 0) as the ReLU'd copy holds it (Math.max: +0 for -0, NaN stays NaN): +0 where v <= 0
+                    e0 = e0.blend(zero, e0.compare(LE, zero));
+                    o0 = o0.blend(zero, o0.compare(LE, zero));
+                    e1 = e1.blend(zero, e1.compare(LE, zero));
+                    o1 = o1.blend(zero, o1.compare(LE, zero));
                 }
                 // The reference's rule, candidate by candidate in scan order: a later one is taken if it is larger, or
                 // NaN (so the first of equal maxima is kept, with its own sign of zero, and the last NaN wins)
@@ -264,16 +281,21 @@ final class PanamaElementwise implements ElementwiseKernel {
             return;
         }
         FloatVector a = FloatVector.fromArray(F, x, r0), b = FloatVector.fromArray(F, x, r0 + L);
-        FloatVector e0 = a.rearrange(EVEN, b), o0 = a.rearrange(ODD, b);
+        IntVector ai = a.reinterpretAsInts(), bi = b.reinterpretAsInts();
+        FloatVector e0 = EVEN_AT.selectFrom(ai, bi).reinterpretAsFloats();
+        FloatVector o0 = ODD_AT.selectFrom(ai, bi).reinterpretAsFloats();
         a = FloatVector.fromArray(F, x, r1);
         b = FloatVector.fromArray(F, x, r1 + L);
-        FloatVector e1 = a.rearrange(EVEN, b), o1 = a.rearrange(ODD, b);
+        ai = a.reinterpretAsInts();
+        bi = b.reinterpretAsInts();
+        FloatVector e1 = EVEN_AT.selectFrom(ai, bi).reinterpretAsFloats();
+        FloatVector o1 = ODD_AT.selectFrom(ai, bi).reinterpretAsFloats();
         if (relu) {
             FloatVector zero = FloatVector.zero(F);
-            e0 = zero.blend(e0, e0.compare(LE, zero).not());
-            o0 = zero.blend(o0, o0.compare(LE, zero).not());
-            e1 = zero.blend(e1, e1.compare(LE, zero).not());
-            o1 = zero.blend(o1, o1.compare(LE, zero).not());
+            e0 = e0.blend(zero, e0.compare(LE, zero));
+            o0 = o0.blend(zero, o0.compare(LE, zero));
+            e1 = e1.blend(zero, e1.compare(LE, zero));
+            o1 = o1.blend(zero, o1.compare(LE, zero));
         }
         FloatVector best = e0;
         VectorMask<Float> take = o0.compare(GT, best).or(o0.compare(NE, o0));
@@ -325,10 +347,12 @@ final class PanamaElementwise implements ElementwiseKernel {
                 FloatVector upLeft = up.blend(zero, right), upRight = zero.blend(up, right);
                 FloatVector downLeft = down.blend(zero, right), downRight = zero.blend(down, right);
                 int d = at + 2 * ow;
-                upLeft.rearrange(ZIP_LO, upRight).intoArray(dx, d);
-                upLeft.rearrange(ZIP_HI, upRight).intoArray(dx, d + L);
-                downLeft.rearrange(ZIP_LO, downRight).intoArray(dx, d + stride);
-                downLeft.rearrange(ZIP_HI, downRight).intoArray(dx, d + stride + L);
+                IntVector ul = upLeft.reinterpretAsInts(), ur = upRight.reinterpretAsInts();
+                IntVector dl = downLeft.reinterpretAsInts(), dr = downRight.reinterpretAsInts();
+                ZIP_LO_AT.selectFrom(ul, ur).reinterpretAsFloats().intoArray(dx, d);
+                ZIP_HI_AT.selectFrom(ul, ur).reinterpretAsFloats().intoArray(dx, d + L);
+                ZIP_LO_AT.selectFrom(dl, dr).reinterpretAsFloats().intoArray(dx, d + stride);
+                ZIP_HI_AT.selectFrom(dl, dr).reinterpretAsFloats().intoArray(dx, d + stride + L);
             }
         }
     }
@@ -341,8 +365,8 @@ final class PanamaElementwise implements ElementwiseKernel {
     private static final VectorSpecies<Float> FH = FloatVector.SPECIES_256;
     private static final VectorSpecies<Integer> IH = FH.withLanes(int.class);
     private static final int H = FH.length();
-    private static final VectorShuffle<Float> ZIP_LO_H = VectorShuffle.fromOp(FH, i -> i % 2 == 0 ? i / 2 : i / 2 - H);
-    private static final VectorShuffle<Float> ZIP_HI_H = VectorShuffle.fromOp(FH, i -> i % 2 == 0 ? H / 2 + i / 2 : H / 2 + i / 2 - H);
+    private static final IntVector ZIP_LO_H_AT = IntVector.fromArray(IH, zip(H, 0), 0);
+    private static final IntVector ZIP_HI_H_AT = IntVector.fromArray(IH, zip(H, H / 2), 0);
     private static final IntVector TWICE_IOTA_H = IntVector.zero(IH).addIndex(2);
 
     /**
@@ -365,10 +389,12 @@ final class PanamaElementwise implements ElementwiseKernel {
                 FloatVector upLeft = up.blend(zero, right), upRight = zero.blend(up, right);
                 FloatVector downLeft = down.blend(zero, right), downRight = zero.blend(down, right);
                 int d = at + 2 * ow;
-                upLeft.rearrange(ZIP_LO_H, upRight).intoArray(dx, d);
-                upLeft.rearrange(ZIP_HI_H, upRight).intoArray(dx, d + H);
-                downLeft.rearrange(ZIP_LO_H, downRight).intoArray(dx, d + stride);
-                downLeft.rearrange(ZIP_HI_H, downRight).intoArray(dx, d + stride + H);
+                IntVector ul = upLeft.reinterpretAsInts(), ur = upRight.reinterpretAsInts();
+                IntVector dl = downLeft.reinterpretAsInts(), dr = downRight.reinterpretAsInts();
+                ZIP_LO_H_AT.selectFrom(ul, ur).reinterpretAsFloats().intoArray(dx, d);
+                ZIP_HI_H_AT.selectFrom(ul, ur).reinterpretAsFloats().intoArray(dx, d + H);
+                ZIP_LO_H_AT.selectFrom(dl, dr).reinterpretAsFloats().intoArray(dx, d + stride);
+                ZIP_HI_H_AT.selectFrom(dl, dr).reinterpretAsFloats().intoArray(dx, d + stride + H);
             }
         }
     }
