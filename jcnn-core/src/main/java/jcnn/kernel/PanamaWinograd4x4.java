@@ -238,15 +238,18 @@ final class PanamaWinograd4x4 {
      * them): per pair of tile rows, their eight vectors with bias and ReLU, then for each window the pooling's rule
      * lane-wise as {@link PanamaElementwise}'s pooling applies it (the first candidate equal to the maximum, its own
      * value; the choice coded 0..3 and turned into the position). A window with a NaN in some lane is done by the
-     * scalar rule from the vectors parked in a scratch. Values and positions go through scratches, one by one.
+     * scalar rule from the vectors parked in a scratch. The two windows' values (and positions) are interleaved
+     * (int two-vector selections, one vpermi2d each), so that each image's pair lies side by side as in its output
+     * row, and stored with one 64-bit store per image instead of two scalar ones: 100 images of (16,28,28)→16, one
+     * thread, alternated: 0.72-0.73 -> 0.55-0.64 ms.
      */
     static void outputPooledIndexed(Winograd4x4 w, float[] prod, int u0, int units, int width, float[] bias, int biasOff,
                                     float[] y, int yOff, int yStride, int[] argmax, int count, boolean relu) {
         final int outChannels = w.outChannels, tiles = w.tiles, tilesW = w.tilesW, outW = w.g.outW();
         final int pooledH = w.g.outH() / 2, pooledW = outW / 2, plane = pooledH * pooledW;
         final int pp = Winograd.pointStride(outChannels, width);
-        float[] s = SCRATCH.get(), out = OUT.get();
-        int[] at = AT.get();
+        float[] s = SCRATCH.get();
+        int[] at = AT.get(), pairs = PAIRS_SCRATCH.get();
         FloatVector zero = FloatVector.zero(S);
         for (int u = u0; u < u0 + units; u++) {
             int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
@@ -294,17 +297,23 @@ final class PanamaWinograd4x4 {
                     FloatVector best = a0.max(a1).max(c0.max(c1));
                     VectorMask<Float> is2 = c0.compare(VectorOperators.EQ, best), is1 = a1.compare(VectorOperators.EQ, best);
                     VectorMask<Float> is0 = a0.compare(VectorOperators.EQ, best);
-                    c1.blend(c0, is2).blend(a1, is1).blend(a0, is0).intoArray(out, 0);
-                    IntVector.broadcast(I, corner + outW + 1).blend(corner + outW, is2.cast(I)).blend(corner + 1, is1.cast(I))
-                            .blend(corner, is0.cast(I)).intoArray(at, 0);
+                    FloatVector left = c1.blend(c0, is2).blend(a1, is1).blend(a0, is0);
+                    IntVector leftAt = IntVector.broadcast(I, corner + outW + 1).blend(corner + outW, is2.cast(I))
+                            .blend(corner + 1, is1.cast(I)).blend(corner, is0.cast(I));
                     boolean nan = best.test(VectorOperators.IS_NAN).anyTrue();
                     best = a2.max(a3).max(c2.max(c3));
                     is2 = c2.compare(VectorOperators.EQ, best);
                     is1 = a3.compare(VectorOperators.EQ, best);
                     is0 = a2.compare(VectorOperators.EQ, best);
-                    c3.blend(c2, is2).blend(a3, is1).blend(a2, is0).intoArray(out, L);
-                    IntVector.broadcast(I, corner + outW + 3).blend(corner + outW + 2, is2.cast(I)).blend(corner + 3, is1.cast(I))
-                            .blend(corner + 2, is0.cast(I)).intoArray(at, L);
+                    FloatVector right = c3.blend(c2, is2).blend(a3, is1).blend(a2, is0);
+                    IntVector rightAt = IntVector.broadcast(I, corner + outW + 3).blend(corner + outW + 2, is2.cast(I))
+                            .blend(corner + 3, is1.cast(I)).blend(corner + 2, is0.cast(I));
+                    // image e's two pooled values (and positions) side by side at 2e, as they lie in its output row
+                    IntVector li = left.reinterpretAsInts(), ri = right.reinterpretAsInts();
+                    ZIP_LO.selectFrom(li, ri).intoArray(pairs, 0);
+                    ZIP_HI.selectFrom(li, ri).intoArray(pairs, L);
+                    ZIP_LO.selectFrom(leftAt, rightAt).intoArray(at, 0);
+                    ZIP_HI.selectFrom(leftAt, rightAt).intoArray(at, L);
                     if (nan || best.test(VectorOperators.IS_NAN).anyTrue()) {
                         // rare: the rows parked, every lane's windows by the scalar rule
                         float[] rowsOut = NAN_ROWS.get();
@@ -323,18 +332,21 @@ final class PanamaWinograd4x4 {
                                     float v = rowsOut[lane + (c / 2 * 4 + c % 2) * L], chosen = rowsOut[lane + (k / 2 * 4 + k % 2) * L];
                                     if (v > chosen || v != v) k = c;
                                 }
-                                out[half * L + e] = rowsOut[lane + (k / 2 * 4 + k % 2) * L];
-                                at[half * L + e] = corner + 2 * half + k / 2 * outW + k % 2;
+                                pairs[2 * e + half] = Float.floatToRawIntBits(rowsOut[lane + (k / 2 * 4 + k % 2) * L]);
+                                at[2 * e + half] = corner + 2 * half + k / 2 * outW + k % 2;
                             }
                         }
                     }
                     int o = first + m * plane + i * pooledW;
-                    for (int e = 0; e < images; e++) {
-                        y[o + e * yStride] = out[e];
-                        argmax[o + e * yStride] = at[e];
-                        if (cols == 2) {
-                            y[o + e * yStride + 1] = out[L + e];
-                            argmax[o + e * yStride + 1] = at[L + e];
+                    if (cols == 2) {
+                        for (int e = 0; e < images; e++) {
+                            IntVector.fromArray(PAIR, pairs, 2 * e).reinterpretAsFloats().intoArray(y, o + e * yStride);
+                            IntVector.fromArray(PAIR, at, 2 * e).intoArray(argmax, o + e * yStride);
+                        }
+                    } else {
+                        for (int e = 0; e < images; e++) {
+                            y[o + e * yStride] = Float.intBitsToFloat(pairs[2 * e]);
+                            argmax[o + e * yStride] = at[2 * e];
                         }
                     }
                 }
@@ -550,6 +562,12 @@ final class PanamaWinograd4x4 {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     /** Per thread: the positions of two windows of eight images ({@link #outputPooledIndexed}). */
     private static final ThreadLocal<int[]> AT = ThreadLocal.withInitial(() -> new int[2 * L]);
+    /** Per thread: two windows' pooled values of eight images, each image's pair side by side (as int bits). */
+    private static final ThreadLocal<int[]> PAIRS_SCRATCH = ThreadLocal.withInitial(() -> new int[2 * L]);
+    /** One image's pair of pooled outputs, and the interleaving of two vectors' lanes, low and high halves. */
+    private static final VectorSpecies<Integer> PAIR = IntVector.SPECIES_64;
+    private static final IntVector ZIP_LO = IntVector.fromArray(I, new int[] {0, 8, 1, 9, 2, 10, 3, 11}, 0);
+    private static final IntVector ZIP_HI = IntVector.fromArray(I, new int[] {4, 12, 5, 13, 6, 14, 7, 15}, 0);
     /** Per thread: two tile rows of eight images, parked for the scalar rule when a window holds a NaN. */
     private static final ThreadLocal<float[]> NAN_ROWS = ThreadLocal.withInitial(() -> new float[8 * L]);
     /** Per thread: one tile row's outputs of eight images, four per image. */
