@@ -7,8 +7,8 @@ package jcnn.kernel;
 final class PanamaConv implements ConvDriver {
     private static final int MR = GemmPanama.MR, NR = GemmPanama.NR, KC = GemmPanama.KC, MC = GemmPanama.MC;
 
-    /** Per-thread edge-tile buffer of the macro-kernel. */
-    private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+    /** Per-thread edge-tile buffer of the macro-kernels: up to 8 rows × NR. */
+    private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[2 * MR * NR]);
 
     @Override
     public int nr() {

@@ -55,6 +55,22 @@ final class PanamaShifted {
                             micro8(kc, packedW, aBlock + ir * kc, xpad, plan.offsets, pc, jr, beta, padded, (ic + ir) * cols + jr,
                                     cols, pc == 0 ? bias : null, biasOff + ic + ir);
                         }
+                        if (mc - ir > MR) {
+                            // 5 to 7 rows left (SimpleConvNet's 30 = 3·8 + 6): one 8-row tile into the edge buffer (W's
+                            // panels are zero past m), its valid rows copied out in vectors — instead of a 4-row tile and
+                            // a partial one whose rows went out float by float (6% of a SimpleConvNet step)
+                            int rows = mc - ir, co = (ic + ir) * cols + jr;
+                            micro8(kc, packedW, aBlock + ir * kc, xpad, plan.offsets, pc, jr, 0f, edge, 0, NR, null, 0);
+                            for (int r = 0; r < rows; r++) {
+                                float add = pc == 0 && bias != null ? bias[biasOff + ic + ir + r] : 0f;
+                                for (int j = 0; j < NR; j += L) {
+                                    FloatVector v = FloatVector.fromArray(S, edge, r * NR + j).add(add);
+                                    int ci = co + r * cols + j;
+                                    (beta == 0f ? v : v.add(FloatVector.fromArray(S, padded, ci))).intoArray(padded, ci);
+                                }
+                            }
+                            ir = mc;
+                        }
                     }
                     for (; ir < mc; ir += MR) {
                         int rows = Math.min(MR, mc - ir), co = (ic + ir) * cols + jr;
