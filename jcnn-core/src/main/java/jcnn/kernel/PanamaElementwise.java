@@ -363,8 +363,9 @@ final class PanamaElementwise implements ElementwiseKernel {
      * vector of windows per row: its first H windows' cells written by the first interleave, and its last H windows'
      * (ending at the row's last window) by a second one that overlaps the first (the same values again), so that
      * nothing past the row's windows is written and no store is masked. Lanes past OW are computed and not stored.
-     * Rows of two H-lane vectors did the same work in two passes: 0.23-0.25 -> 0.15-0.16 ms for 100 images of 30 × 24 × 24.
-     * Rows whose loads would pass an array's end are done with 256-bit vectors ({@link #halfBackward}).
+     * (Needs L = 2·H, a 512-bit machine: the first interleave covers H windows.) Rows of two H-lane vectors did the
+     * same work in two passes: 0.23-0.25 -> 0.15-0.16 ms for 100 images of 30 × 24 × 24. Rows whose loads would pass
+     * an array's end are done with 256-bit vectors ({@link #halfBackward}).
      */
     private static void narrowBackward(float[] dy, int[] argmax, float[] pooled, int yo, float[] dx, int xo, int stride, int W,
                                        int OH, int OW) {
