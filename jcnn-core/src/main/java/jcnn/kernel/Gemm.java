@@ -33,6 +33,43 @@ public final class Gemm {
         FAST.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    /** The length of the array {@link #packA} needs for an m×k op(A). */
+    public static int packedASize(int m, int k) {
+        if (m < 0 || k < 0) throw new IllegalArgumentException("gemm: negative size m=" + m + " k=" + k);
+        return FAST.packedASize(m, k);
+    }
+
+    /**
+     * Packs op(A), m×k, into {@code packed} (at least {@link #packedASize} long) for {@link #sgemmPacked}: a product
+     * split into column strips packs A once instead of once per strip.
+     */
+    public static void packA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] packed) {
+        checkMatrix("A", transA ? k : m, transA ? m : k, a, aOff, lda, transA);
+        checkPacked(m, k, packed);
+        FAST.packWholeA(transA, m, k, a, aOff, lda, packed);
+    }
+
+    /**
+     * C = A·op(B) + beta·C, on the calling thread, with A as {@link #packA} left it (m×k): the same floats as
+     * {@link #sgemm} when transB is false.
+     */
+    public static void sgemmPacked(float[] packedA, int m, int k, boolean transB, int n, float[] b, int bOff, int ldb,
+                                   float beta, float[] c, int cOff, int ldc) {
+        if (n < 0) throw new IllegalArgumentException("gemm: negative size n=" + n);
+        checkPacked(m, k, packedA);
+        checkMatrix("B", transB ? n : k, transB ? k : n, b, bOff, ldb, transB);
+        checkMatrix("C", m, n, c, cOff, ldc, false);
+        FAST.sgemmPackedA(packedA, m, k, transB, n, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    private static void checkPacked(int m, int k, float[] packed) {
+        int size = packedASize(m, k);
+        if (packed.length < size) {
+            throw new IllegalArgumentException("gemm: a packed " + m + "x" + k + " A needs " + size
+                    + " elements, but its array has " + packed.length);
+        }
+    }
+
     /** The scalar reference (plain loops), for tests and as the definition of the result. */
     public static void sgemmReference(boolean transA, boolean transB, int m, int n, int k,
                                       float[] a, int aOff, int lda,

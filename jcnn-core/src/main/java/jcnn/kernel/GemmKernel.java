@@ -19,6 +19,22 @@ interface GemmKernel {
                float[] b, int bOff, int ldb,
                float beta, float[] c, int cOff, int ldc);
 
+    /** The length of the array {@link #packWholeA} fills for an m×k op(A). */
+    int packedASize(int m, int k);
+
+    /**
+     * Copies op(A), m×k, into {@code packed} in this implementation's own layout, for any number of
+     * {@link #sgemmPackedA} calls: the strips of a parallel product then share one packing of A.
+     */
+    void packWholeA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] packed);
+
+    /**
+     * C = A·op(B) + beta·C with A as {@link #packWholeA} left it: the same floats as {@link #sgemm} with
+     * transB false (with transB true, sgemm may take a different summation order for a few rows).
+     */
+    void sgemmPackedA(float[] packedA, int m, int k, boolean transB, int n, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc);
+
     /**
      * One thread's share of a parallel GEMM split into column strips: C[:, s·width, min(n, (s+1)·width)) for every
      * strip number s that {@code nextStrip} hands out, until it returns one past the last strip. Threads claim

@@ -73,40 +73,66 @@ final class GemmPanama implements GemmKernel {
 
     /**
      * The strips of a parallel GEMM with op(A) packed once per thread, in full, before the first strip, so that a
-     * thread taking several strips does not pack the same A again for each. Block (pc, ic) of the packed A starts
-     * at pc·mPad + ic·kc; each strip is then {@link #sgemm}'s loop nest on it, with the same sums in the same order.
+     * thread taking several strips does not pack the same A again for each ({@link #sgemmPackedA} per strip).
      */
     @Override
     public void sgemmStrips(boolean transA, boolean transB, int m, int n, int k,
                             float[] a, int aOff, int lda,
                             float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc, int width, IntSupplier nextStrip) {
-        if (m == 0 || n == 0 || k == 0 || width > NC || (!transA && transB && useDotProducts(m, Math.min(width, n), k))) {
+        if (m == 0 || n == 0 || k == 0 || (!transA && transB && useDotProducts(m, Math.min(width, n), k))) {
             GemmKernel.super.sgemmStrips(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, width, nextStrip);
             return;
         }
         int strips = (n + width - 1) / width;
         int s = nextStrip.getAsInt();
         if (s >= strips) return;
+        float[] packA = grow(BUFFERS.get(), 3, packedASize(m, k));
+        packWholeA(transA, m, k, a, aOff, lda, packA);
+        for (; s < strips; s = nextStrip.getAsInt()) {
+            int j0 = s * width;
+            sgemmPackedA(packA, m, k, transB, Math.min(width, n - j0), b, transB ? bOff + j0 * ldb : bOff + j0, ldb,
+                    beta, c, cOff + j0, ldc);
+        }
+    }
+
+    /** MR-row panels of depth kc per block of KC: block (pc, ic) at pc·mPad + ic·kc, mPad = m rounded up to MR. */
+    @Override
+    public int packedASize(int m, int k) {
+        return roundUp(m, MR) * k;
+    }
+
+    @Override
+    public void packWholeA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] packed) {
+        final int mPad = roundUp(m, MR);
+        for (int pc = 0; pc < k; pc += KC) {
+            // panels of depth kc, the block starting at pc·mPad (the offset argument counts in MR-row steps)
+            packA(transA, a, aOff, lda, 0, pc, m, Math.min(KC, k - pc), packed, Math.min(KC, k - pc), pc * mPad / MR);
+        }
+    }
+
+    /** {@link #sgemm}'s loop nest on the packed A, with the same sums in the same order. */
+    @Override
+    public void sgemmPackedA(float[] packedA, int m, int k, boolean transB, int n, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
         float[][] buf = BUFFERS.get();
         final int mPad = roundUp(m, MR);
-        float[] packA = grow(buf, 3, mPad * k);
-        float[] packB = grow(buf, 1, roundUp(Math.min(width, n), NR) * Math.min(KC, k));
+        float[] packB = grow(buf, 1, roundUp(Math.min(NC, n), NR) * Math.min(KC, k));
         float[] edge = buf[2];
-        for (int pc = 0; pc < k; pc += KC) {
-            int kc = Math.min(KC, k - pc);
-            // panels of depth kc, the block starting at pc·mPad (the offset argument counts in MR-row steps)
-            packA(transA, a, aOff, lda, 0, pc, m, kc, packA, kc, pc * mPad / MR);
-        }
-        for (; s < strips; s = nextStrip.getAsInt()) {
-            int j0 = s * width, nc = Math.min(width, n - j0);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOff, ldb, pc, j0, kc, nc, packB);
+                packB(transB, b, bOff, ldb, pc, jc, kc, nc, packB);
                 float blockBeta = pc == 0 ? beta : 1f;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    macroKernel(mc, nc, kc, packA, pc * mPad + ic * kc, packB, blockBeta, c, cOff + ic * ldc + j0, ldc, edge, null, 0);
+                    macroKernel(mc, nc, kc, packedA, pc * mPad + ic * kc, packB, blockBeta, c, cOff + ic * ldc + jc, ldc, edge, null, 0);
                 }
             }
         }

@@ -39,4 +39,23 @@ public final class GemmReference implements GemmKernel {
             }
         }
     }
+
+    /** "Packed" here means op(A) copied row-major, m×k. */
+    @Override
+    public int packedASize(int m, int k) {
+        return m * k;
+    }
+
+    @Override
+    public void packWholeA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] packed) {
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) packed[i * k + p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+        }
+    }
+
+    @Override
+    public void sgemmPackedA(float[] packedA, int m, int k, boolean transB, int n, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        sgemm(false, transB, m, n, k, packedA, 0, k, b, bOff, ldb, beta, c, cOff, ldc);
+    }
 }

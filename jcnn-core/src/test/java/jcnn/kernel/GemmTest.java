@@ -192,6 +192,64 @@ class GemmTest {
         }
     }
 
+    /**
+     * A packed once and multiplied by column ranges of B (as Linear's backward strips do) gives exactly sgemm's floats
+     * with B as stored (several blocks of k, partial MR panels, strips of awkward widths, C inside a larger matrix),
+     * and the reference's floats within rounding with B transposed. The reference implementation's "packing" is
+     * checked the same way against its own sgemm.
+     */
+    @Test
+    void packedAGivesTheFloatsOfSgemm() {
+        SplittableRandom rng = new SplittableRandom(21);
+        GemmKernel[] kernels = {VectorSupport.GEMM, new GemmReference()};
+        for (GemmKernel kernel : kernels) {
+            for (int[] shape : new int[][] {{100, 300, 100}, {7, 45, 600}, {13, 33, 1}, {1, 17, 257}}) {
+                int m = shape[0], n = shape[1], k = shape[2];
+                for (boolean ta : new boolean[] {false, true}) {
+                    for (boolean tb : new boolean[] {false, true}) {
+                        int lda = ta ? m : k, ldb = tb ? k : n, ldc = n + 3;
+                        float[] a = randomArray(rng, m * k + 2), b = randomArray(rng, k * n + 1);
+                        float[] packed = new float[kernel.packedASize(m, k)];
+                        kernel.packWholeA(ta, m, k, a, 2, lda, packed);
+                        for (float beta : new float[] {0f, 0.5f}) {
+                            float[] c0 = randomArray(rng, m * ldc + 1);
+                            float[] whole = c0.clone(), strips = c0.clone(), reference = c0.clone();
+                            kernel.sgemm(ta, tb, m, n, k, a, 2, lda, b, 1, ldb, beta, whole, 1, ldc);
+                            Gemm.sgemmReference(ta, tb, m, n, k, a, 2, lda, b, 1, ldb, beta, reference, 1, ldc);
+                            for (int j0 = 0, width = 5; j0 < n; j0 += width, width = width * 2 + 1) {
+                                int cols = Math.min(width, n - j0);
+                                kernel.sgemmPackedA(packed, m, k, tb, cols, b, tb ? 1 + j0 * ldb : 1 + j0, ldb, beta,
+                                        strips, 1 + j0, ldc);
+                            }
+                            String what = kernel.getClass().getSimpleName() + " m=" + m + " n=" + n + " k=" + k
+                                    + " transA=" + ta + " transB=" + tb + " beta=" + beta;
+                            if (!tb) assertTrue(java.util.Arrays.equals(whole, strips), what);
+                            double tol = 1e-6 * (k + 8);
+                            Tensors.assertClose(reference, strips, tol, tol, what);
+                            for (int i = 0; i < m; i++) {
+                                for (int j = n; j < ldc; j++) assertEquals(c0[1 + i * ldc + j], strips[1 + i * ldc + j], what + " outside C");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void packedAChecksItsArrays() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                Gemm.packA(false, 3, 5, new float[15], 0, 5, new float[Gemm.packedASize(3, 5) - 1]));
+        assertTrue(e.getMessage().contains("packed 3x5 A needs"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () ->
+                Gemm.packA(true, 3, 5, new float[14], 0, 3, new float[Gemm.packedASize(3, 5)]));
+        assertTrue(e.getMessage().contains("A (stored transposed) is 5x3"), e.getMessage());
+        float[] packed = new float[Gemm.packedASize(3, 5)];
+        e = assertThrows(IllegalArgumentException.class, () ->
+                Gemm.sgemmPacked(packed, 3, 5, false, 4, new float[19], 0, 4, 0f, new float[12], 0, 4));
+        assertTrue(e.getMessage().contains("B is 5x4"), e.getMessage());
+    }
+
     @Test
     void rejectsArraysTooSmall() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
