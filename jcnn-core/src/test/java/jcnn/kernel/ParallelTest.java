@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The pool's two loops: fixed chunks (one per thread) and fixed parts claimed dynamically. */
 class ParallelTest {
@@ -77,6 +78,59 @@ class ParallelTest {
                 }
             }
         }
+    }
+
+    /**
+     * A worker takes a part only where the caller keeps at least as much work: 100 items in parts of 23, 20, 17, 13,
+     * 12, 8, 5, 2.
+     */
+    @Test
+    void aWorkerTakesOnlyPartsItCanFinishBeforeTheCaller() {
+        assertEquals(1, Parallel.workerPart(100, 8, 1, 8, 0), "20 items, 57 left to the caller: the front part");
+        assertEquals(4, Parallel.workerPart(100, 8, 4, 8, 0), "12 items, 15 left: the front");
+        assertEquals(7, Parallel.workerPart(100, 8, 5, 8, 0), "8 items but 7 left: the back part's 2, 13 left");
+        assertEquals(5, Parallel.workerPart(100, 8, 5, 8, 1), "8 items, 7 left plus 1 of the caller's part");
+        assertEquals(7, Parallel.workerPart(100, 8, 6, 8, 0), "5 items, 2 left: the back part");
+        assertEquals(-1, Parallel.workerPart(100, 8, 7, 8, 1), "the last part's 2 items, 1 left to the caller: none");
+        assertEquals(7, Parallel.workerPart(100, 8, 7, 8, 2), "the last part, 2 left to the caller");
+        assertEquals(-1, Parallel.workerPart(100, 8, 8, 8, 50), "nothing unclaimed");
+        assertEquals(-1, Parallel.workerPart(100, 8, 3, 3, 50), "nothing unclaimed, taken from both ends");
+    }
+
+    /**
+     * Many loops of both kinds back to back, with parts of random lengths (some so short that the caller finishes
+     * alone and hands the worker the next loop before it woke up for the last): every index runs once per loop, and
+     * none hangs.
+     */
+    @Test
+    @Timeout(60)
+    void loopsBackToBackLoseNoWork() {
+        Parallel.setThreads(2);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        for (int round = 0; round < 3000; round++) {
+            int n = 1 + rng.nextInt(40), spin = rng.nextInt(3) == 0 ? 0 : rng.nextInt(20_000);
+            AtomicIntegerArray seen = new AtomicIntegerArray(n);
+            if (rng.nextBoolean()) {
+                Parallel.forParts(n, (start, end, part, worker) -> {
+                    for (int i = start; i < end; i++) seen.incrementAndGet(i);
+                    busy(spin);
+                });
+            } else {
+                Parallel.forRange(n, (start, end, chunk) -> {
+                    for (int i = start; i < end; i++) seen.incrementAndGet(i);
+                    busy(spin);
+                });
+            }
+            for (int i = 0; i < n; i++) assertEquals(1, seen.get(i), "round " + round + ", index " + i + " of " + n);
+        }
+    }
+
+    private static volatile long sink;
+
+    private static void busy(int iterations) {
+        long x = 1;
+        for (int i = 0; i < iterations; i++) x = x * 6364136223846793005L + 1442695040888963407L;
+        sink = x;
     }
 
     @Test
