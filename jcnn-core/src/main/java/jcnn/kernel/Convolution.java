@@ -202,7 +202,7 @@ public final class Convolution {
         }
         if (useDriver(batch) && plans().plan != null && driver.shiftedForwardPays(plan)) {
             packWeights(w, false);
-            Parallel.forParts(batch, (n0, n1, part, worker) -> {
+            Parallel.forParts(batch, 8, (n0, n1, part, worker) -> {
                 Scratch s = scratch(worker, 0, 0, 0);
                 float[] xpad = s.xpad = exact(s.xpad, plan.length);
                 float[] padded = s.padded = grow(s.padded, mg * plan.cols);

@@ -118,7 +118,7 @@ public final class Linear extends Layer {
         float[] dyP = packedDy = grow(packedDy, Gemm.packedASize(n, outFeatures));
         Gemm.packA(true, outFeatures, n, g, 0, outFeatures, dyT);
         Gemm.packA(false, n, outFeatures, g, 0, outFeatures, dyP);
-        Parallel.forParts(panels, (s0, s1, part, worker) -> {
+        Parallel.forParts(panels, 8, (s0, s1, part, worker) -> {
             int j0 = s0 * stripWidth, cols = Math.min(inFeatures, s1 * stripWidth) - j0;
             Gemm.sgemmPacked(dyT, outFeatures, n, false, cols, x, j0, inFeatures, 0f, dw, j0, inFeatures);
             Gemm.sgemmPacked(dyP, n, outFeatures, false, cols, w, j0, inFeatures, 0f, dx, j0, inFeatures);

@@ -111,7 +111,7 @@ public abstract class Optimizer {
             if (elementwise() && w.length >= PARALLEL_MIN) {
                 // every element follows the rule on its own, so ranges can be updated in parallel (in parts claimed
                 // as the threads come: the caller starts at once, a parked worker tens of microseconds later)
-                jcnn.kernel.Parallel.forParts(w.length, (from, to, part, worker) -> updateRange(index, w, g, from, to));
+                jcnn.kernel.Parallel.forParts(w.length, 8, (from, to, part, worker) -> updateRange(index, w, g, from, to));
             } else {
                 updateParameter(i, w, g);
             }

@@ -56,6 +56,26 @@ class ParallelTest {
         }
     }
 
+    @Test
+    void morePartsPerThreadWhenAsked() {
+        Parallel.setThreads(2);
+        assertEquals(16, Parallel.parts(100, 8));
+        assertEquals(5, Parallel.parts(5, 8));
+        AtomicIntegerArray seen = new AtomicIntegerArray(100);
+        int[] partsSeen = new int[16];
+        Parallel.forParts(100, 8, (start, end, part, worker) -> {
+            assertEquals(Parallel.partStart(100, 16, part), start, "start of part " + part);
+            assertEquals(Parallel.partStart(100, 16, part + 1), end, "end of part " + part);
+            partsSeen[part]++;
+            for (int i = start; i < end; i++) seen.incrementAndGet(i);
+        });
+        for (int i = 0; i < 100; i++) assertEquals(1, seen.get(i), "index " + i);
+        for (int p = 0; p < 16; p++) assertEquals(1, partsSeen[p], "part " + p);
+        Parallel.setThreads(1);
+        assertEquals(1, Parallel.parts(100, 8));
+        assertThrows(IllegalArgumentException.class, () -> Parallel.forParts(10, 0, (start, end, part, worker) -> {}));
+    }
+
     /**
      * The parts start at 0, end at n, are never empty and do not grow (by more than the one item of a rounding): the
      * last ones are the smallest, so the thread that runs out of parts first waits for little. 100 images in 8
