@@ -106,15 +106,21 @@ class ParallelTest {
      */
     @Test
     void aWorkerTakesOnlyPartsItCanFinishBeforeTheCaller() {
-        assertEquals(1, Parallel.workerPart(100, 8, 1, 8, 0), "20 items, 57 left to the caller: the front part");
-        assertEquals(4, Parallel.workerPart(100, 8, 4, 8, 0), "12 items, 15 left: the front");
-        assertEquals(7, Parallel.workerPart(100, 8, 5, 8, 0), "8 items but 7 left: the back part's 2, 13 left");
-        assertEquals(5, Parallel.workerPart(100, 8, 5, 8, 1), "8 items, 7 left plus 1 of the caller's part");
-        assertEquals(7, Parallel.workerPart(100, 8, 6, 8, 0), "5 items, 2 left: the back part");
-        assertEquals(-1, Parallel.workerPart(100, 8, 7, 8, 1), "the last part's 2 items, 1 left to the caller: none");
-        assertEquals(7, Parallel.workerPart(100, 8, 7, 8, 2), "the last part, 2 left to the caller");
-        assertEquals(-1, Parallel.workerPart(100, 8, 8, 8, 50), "nothing unclaimed");
-        assertEquals(-1, Parallel.workerPart(100, 8, 3, 3, 50), "nothing unclaimed, taken from both ends");
+        assertEquals(1, Parallel.workerPart(100, 8, 1, 8, 0, Long.MAX_VALUE), "20 items, 57 left to the caller: the front part");
+        assertEquals(4, Parallel.workerPart(100, 8, 4, 8, 0, Long.MAX_VALUE), "12 items, 15 left: the front");
+        assertEquals(7, Parallel.workerPart(100, 8, 5, 8, 0, Long.MAX_VALUE), "8 items but 7 left: the back part's 2, 13 left");
+        assertEquals(5, Parallel.workerPart(100, 8, 5, 8, 1, Long.MAX_VALUE), "8 items, 7 left plus 1 of the caller's part");
+        assertEquals(7, Parallel.workerPart(100, 8, 6, 8, 0, Long.MAX_VALUE), "5 items, 2 left: the back part");
+        assertEquals(-1, Parallel.workerPart(100, 8, 7, 8, 1, Long.MAX_VALUE), "the last part's 2 items, 1 left to the caller: none");
+        assertEquals(7, Parallel.workerPart(100, 8, 7, 8, 2, Long.MAX_VALUE), "the last part, 2 left to the caller");
+        assertEquals(-1, Parallel.workerPart(100, 8, 8, 8, 50, Long.MAX_VALUE), "nothing unclaimed");
+        assertEquals(-1, Parallel.workerPart(100, 8, 3, 3, 50, Long.MAX_VALUE), "nothing unclaimed, taken from both ends");
+        // where the caller has more than a wake-up's worth of items left, the front part even though it ends later
+        assertEquals(7, Parallel.workerPart(100, 8, 7, 8, 1, 0), "the last part's 2 items, 1 left, waking costs less");
+        assertEquals(-1, Parallel.workerPart(100, 8, 7, 8, 1, 1), "1 left, waking costs as much: none");
+        assertEquals(6, Parallel.workerPart(100, 8, 6, 7, 3, 2), "5 items, 3 left, more than a wake-up's 2: the front");
+        assertEquals(-1, Parallel.workerPart(100, 8, 6, 7, 3, 3), "5 items, 3 left, a wake-up's 3: none");
+        assertEquals(6, Parallel.workerPart(100, 8, 5, 7, 0, 0), "8 items, 5 left: the back part's 5 before that rule");
     }
 
     /**
