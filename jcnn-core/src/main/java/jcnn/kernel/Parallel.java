@@ -241,9 +241,10 @@ public final class Parallel {
     }
 
     /**
-     * A {@link #forParts} loop. The caller claims parts from the front, largest first. A worker claims a part only
-     * where it expects to finish it before the caller runs out of work ({@link #workerPart}, with the rest of the
-     * caller's current part estimated from its time per item so far), else stops.
+     * A {@link #forParts} loop. The caller claims parts from the front, largest first. A worker claims a part where
+     * it expects to finish it before the caller runs out of work, or where the caller's wait for it would cost less
+     * than running it after its own ({@link #workerPart}, with the rest of the caller's current part estimated from
+     * its time per item so far), else stops.
      *
      * <p>Why: when the caller runs out of parts first it parks, and on a VM a parked thread wakes up tens of
      * microseconds after it is unparked (measured here: 21-25 µs). With parts simply claimed in order, SimpleConvNet's
