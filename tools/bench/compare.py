@@ -1,12 +1,17 @@
 #!/usr/bin/python3
 """Runs jcnn and PyTorch (numpy/OpenBLAS for GEMM) on the same work, alternately, and prints the ratios.
 
-    /usr/bin/python3 tools/bench/compare.py [--threads 1,2] [--rounds 3] [--groups gemm,conv,...] [--markdown]
+    /usr/bin/python3 tools/bench/compare.py [--threads 1,2] [--rounds 3] [--groups gemm,conv,...] [--scaling 4] [--markdown]
 
 Each round runs `jcnn bench --json` and `tools/bench/torch_bench.py --json` once per thread count, in turn, so
 both see the same machine conditions; per case the median over the rounds of each side's median time is
 compared. Ratio = PyTorch time / jcnn time (above 1: jcnn is faster). PyTorch runs with OMP_WAIT_POLICY=PASSIVE
 (spinning OpenMP workers collapse on a shared 2-core machine) and exactly N OpenMP/OpenBLAS threads.
+
+Two threads over one (a target of its own) compares jcnn with itself, and in the rounds its two sides run minutes
+apart, on a machine whose speed drifts over minutes. So, with threads 1 and 2 and the train group, --scaling N pairs
+of `jcnn bench --groups train` at one and at two threads run back to back afterwards (order swapped every other
+pair), and each pair gives a ratio of medians; their min/median/max are printed below the table.
 
 Needs Debian's python3-torch and libopenblas0-openmp (without the latter PyTorch's and numpy's matrix products
 use the reference BLAS, ~24x slower, and every ratio would be void).
@@ -62,6 +67,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--groups", default="gemm,conv,pool,deconv,train,infer")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--scaling", type=int, default=4, help="alternated pairs of one- and two-thread training runs (0: none)")
     ap.add_argument("--markdown", action="store_true", help="print a Markdown table (for the README)")
     args = ap.parse_args()
     threads = [int(t) for t in args.threads.split(",")]
@@ -78,8 +84,17 @@ def main():
                         key = (t, engine, row["group"], row["name"])
                         times.setdefault(key, []).append(row)
                     print(f"round {r + 1}/{args.rounds}, {t} thread(s), {engine}: done", file=sys.stderr)
+        scaling = []
+        if args.scaling > 0 and 1 in threads and 2 in threads and "train" in args.groups.split(","):
+            for p in range(args.scaling):
+                pair = {}
+                for t in ((1, 2) if p % 2 == 0 else (2, 1)):
+                    data = run_jcnn(t, "train", args.quick, os.path.join(tmp, f"scaling-{p}-{t}.json"))
+                    pair[t] = {row["name"]: row["median"] for row in data["results"] if row["group"] == "train"}
+                scaling.append(pair)
+                print(f"scaling pair {p + 1}/{args.scaling}: done", file=sys.stderr)
     print(f"# {datetime.date.today()}  {cpu_name()}, {os.cpu_count()} cores; {meta.get('jcnn')} vs {meta.get('torch')}")
-    print(f"# command: /usr/bin/python3 tools/bench/compare.py --threads {args.threads} --rounds {args.rounds} --groups {args.groups}")
+    print(f"# command: /usr/bin/python3 tools/bench/compare.py --threads {args.threads} --rounds {args.rounds} --groups {args.groups} --scaling {args.scaling}")
     header = ("threads", "group", "case", "jcnn", "PyTorch/numpy", "ratio")
     rows = []
     for (t, engine, group, name), runs in sorted(times.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][3])):
@@ -103,6 +118,15 @@ def main():
         print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
         for r in rows:
             print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+    if scaling:
+        print()
+        print(f"Two threads over one, jcnn training, {len(scaling)} alternated pairs of one- and two-thread runs "
+              "(per pair: one-thread median time / two-thread median time):")
+        print()
+        for name in scaling[0][1]:
+            ratios = sorted(pair[1][name] / pair[2][name] for pair in scaling)
+            print(f"- {name}: min {ratios[0]:.2f}x, median {statistics.median(ratios):.2f}x, max {ratios[-1]:.2f}x "
+                  f"({', '.join(f'{r:.2f}' for r in ratios)})")
 
 
 if __name__ == "__main__":
