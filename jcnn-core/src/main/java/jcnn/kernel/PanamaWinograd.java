@@ -129,7 +129,6 @@ final class PanamaWinograd {
         return a;
     }
 
-    /** Four lanes: one row of an A panel (MR = 4 output channels). */
     /**
      * {@link Winograd#toChannelsLast}: {@link PanamaTranspose} of x and of dy. (32,14,14) and (32,16,16), 100 images:
      * 1.45 ms as the scalar copy (every float written to a different cache line: positions are C floats apart), 1.03
@@ -140,6 +139,7 @@ final class PanamaWinograd {
         PanamaTranspose.toPositions(dy, dyOff, w.outChannels, w.gradientPositions, w.gradientSteps, dyLast, w.outChannels, 0);
     }
 
+    /** Four lanes: one row of an A panel (MR = 4 output channels). */
     private static final VectorSpecies<Float> Q = FloatVector.SPECIES_128;
 
     /**
