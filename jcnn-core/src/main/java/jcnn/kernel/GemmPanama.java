@@ -557,8 +557,8 @@ final class GemmPanama implements GemmKernel {
         }
     }
 
-    /** 0, NR, 2·NR, ...: where consecutive rows of a B panel start, relative to the first (8 of them, a transpose's). */
-    private static final int[] PANEL_ROWS = java.util.stream.IntStream.range(0, 8).map(i -> i * NR).toArray();
+    /** 0, NR, 2·NR, ...: where consecutive rows of a B panel start, relative to the first (16 of them, a transpose's). */
+    private static final int[] PANEL_ROWS = java.util.stream.IntStream.range(0, 16).map(i -> i * NR).toArray();
 
     /** Panels packed together from a row-major B. */
     private static final int GROUP = 4;
@@ -604,11 +604,15 @@ final class GemmPanama implements GemmKernel {
             } else if (cols == NR && PanamaTranspose.EIGHT_LANES) {
                 // B stored transposed: each eighth, quarter or half of a panel (8 columns) is 8 rows of B, transposed 8
                 // columns at a time in registers (Linear 4320->100, Wᵀ's panels: 0.22 -> 0.17 ms, near a plain copy's
-                // 0.14), the last kc % 8 columns one by one
-                int t = PanamaTranspose.WIDTH;
+                // 0.14), the last kc % 8 columns one by one; 16 at a time on 512-bit vectors
+                int t = PanamaTranspose.SIXTEEN_LANES && NR % PanamaTranspose.WIDE == 0 ? PanamaTranspose.WIDE : PanamaTranspose.WIDTH;
                 for (int h = 0; h < NR; h += t) {
                     int src = bOff + (j0 + jr + h) * ldb + p0, p = 0;
-                    for (; p + t <= kc; p += t) PanamaTranspose.block(b, src + p, ldb, dst, PANEL_ROWS, 0, base + p * NR + h);
+                    if (t == PanamaTranspose.WIDE) {
+                        for (; p + t <= kc; p += t) PanamaTranspose.blockWide(b, src + p, ldb, dst, PANEL_ROWS, 0, base + p * NR + h);
+                    } else {
+                        for (; p + t <= kc; p += t) PanamaTranspose.block(b, src + p, ldb, dst, PANEL_ROWS, 0, base + p * NR + h);
+                    }
                     for (; p < kc; p++) {
                         for (int j = 0; j < t; j++) dst[base + p * NR + h + j] = b[src + j * ldb + p];
                     }
