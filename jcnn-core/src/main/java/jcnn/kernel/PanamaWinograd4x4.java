@@ -61,6 +61,21 @@ final class PanamaWinograd4x4 {
         }
     }
 
+    /**
+     * Lane indices into a pair of vectors (the second's lanes numbered from L) for {@code selectFrom}: the first halves
+     * interleaved lane by lane (a0, b0, a1, b1, ...), the second halves, and the same by pairs of lanes (a0, a1, b0, b1,
+     * ...). As ints, because on IntVectors a two-source selectFrom is one permutation (vpermi2d), where two rearranges
+     * and a blend were three; on FloatVectors its float indices would be converted on every call.
+     */
+    private static final IntVector ZIP_LOW = zip(1, 0), ZIP_HIGH = zip(1, L / 2);
+    private static final IntVector ZIP_PAIRS_LOW = zip(2, 0), ZIP_PAIRS_HIGH = zip(2, L / 2);
+
+    private static IntVector zip(int run, int from) {
+        int[] index = new int[L];
+        for (int i = 0; i < L; i++) index[i] = (i / run % 2 == 0 ? 0 : L) + from + i / (2 * run) * run + i % run;
+        return IntVector.fromArray(IntVector.SPECIES_256, index, 0);
+    }
+
     /** Per thread: 0, xStride, 2·xStride, ... (the gather of one position across a group's images). */
     private static final ThreadLocal<int[]> STEPS = ThreadLocal.withInitial(() -> new int[L]);
 
@@ -149,14 +164,12 @@ final class PanamaWinograd4x4 {
                         y3 = y3.max(zero);
                     }
                     // t0 = (y0[0], y1[0], y0[1], y1[1], ...), then q0 = image 0's four outputs and image 1's, q1 images 2, 3 ...
-                    FloatVector t0 = y0.rearrange(PanamaTranspose.DUP_LO).blend(y1.rearrange(PanamaTranspose.DUP_LO), PanamaTranspose.ODD_LANES);
-                    FloatVector t1 = y0.rearrange(PanamaTranspose.DUP_HI).blend(y1.rearrange(PanamaTranspose.DUP_HI), PanamaTranspose.ODD_LANES);
-                    FloatVector t2 = y2.rearrange(PanamaTranspose.DUP_LO).blend(y3.rearrange(PanamaTranspose.DUP_LO), PanamaTranspose.ODD_LANES);
-                    FloatVector t3 = y2.rearrange(PanamaTranspose.DUP_HI).blend(y3.rearrange(PanamaTranspose.DUP_HI), PanamaTranspose.ODD_LANES);
-                    FloatVector q0 = t0.rearrange(PanamaTranspose.PAIR_LO).blend(t2.rearrange(PanamaTranspose.PAIR_LO), PanamaTranspose.ODD_PAIRS);
-                    FloatVector q1 = t0.rearrange(PanamaTranspose.PAIR_HI).blend(t2.rearrange(PanamaTranspose.PAIR_HI), PanamaTranspose.ODD_PAIRS);
-                    FloatVector q2 = t1.rearrange(PanamaTranspose.PAIR_LO).blend(t3.rearrange(PanamaTranspose.PAIR_LO), PanamaTranspose.ODD_PAIRS);
-                    FloatVector q3 = t1.rearrange(PanamaTranspose.PAIR_HI).blend(t3.rearrange(PanamaTranspose.PAIR_HI), PanamaTranspose.ODD_PAIRS);
+                    // (one two-source permutation each, on the floats' bits)
+                    IntVector i0 = y0.reinterpretAsInts(), i1 = y1.reinterpretAsInts(), i2 = y2.reinterpretAsInts(), i3 = y3.reinterpretAsInts();
+                    IntVector t0 = ZIP_LOW.selectFrom(i0, i1), t1 = ZIP_HIGH.selectFrom(i0, i1);
+                    IntVector t2 = ZIP_LOW.selectFrom(i2, i3), t3 = ZIP_HIGH.selectFrom(i2, i3);
+                    FloatVector q0 = ZIP_PAIRS_LOW.selectFrom(t0, t2).reinterpretAsFloats(), q1 = ZIP_PAIRS_HIGH.selectFrom(t0, t2).reinterpretAsFloats();
+                    FloatVector q2 = ZIP_PAIRS_LOW.selectFrom(t1, t3).reinterpretAsFloats(), q3 = ZIP_PAIRS_HIGH.selectFrom(t1, t3).reinterpretAsFloats();
                     int o = first + m * plane + i * outW;
                     q0.intoArray(out, 0);
                     q1.intoArray(out, L);
