@@ -30,8 +30,9 @@ final class PanamaTranspose {
      * Channel c of position p of src's planes (channels × positions.length, contiguous, from srcOff) to
      * dst[positions[p] + (c / panel)·panelStride + c % panel]. {@code panel} must be a multiple of L or at least the
      * channel count; {@code steps} holds 0, plane, 2·plane, ... (L of them). Blocks of L channels × L positions are
-     * transposed in registers (8 lanes); the positions past the last block are gathered (L loads, one store) and
-     * the channels past the last multiple of L copied one by one.
+     * transposed in registers (8 lanes), or, on 512-bit vectors, blocks of 16 × 16 ({@link #blockWide}) while 16
+     * channels are left; the positions past the last block are gathered (L loads, one store) and the channels past
+     * the last multiple of L copied one by one.
      */
     static void toPositions(float[] src, int srcOff, int channels, int[] positions, int[] steps, float[] dst, int panel,
                             int panelStride) {
