@@ -68,6 +68,16 @@ interface ConvDriver {
     void winogradOutput(Winograd plan, float[] prod, int t0, int count, int width, float[] bias, int biasOff,
                         float[] y, int yOff, int yStride, boolean relu);
 
+    /** Whether {@link #headForward} runs this head here (where not, no evaluation chain starts with it). */
+    boolean headRuns(InterleavedHead head);
+
+    /**
+     * {@link InterleavedHead#interleave} then {@link InterleavedHead#forward}, vectorised: up to 8 images of x copied
+     * into the head's copy xi, and the head's outputs (+ bias, ReLU when asked) stored into next's copy dst.
+     */
+    void headForward(InterleavedHead head, float[] x, int xOff, int xStride, int count, float[] xi, float[] packed,
+                     float[] bias, boolean relu, InterleavedWinograd next, float[] dst);
+
     /** {@link InterleavedWinograd#interleave}, vectorised: up to 8 images copied into the lanes of one group of xi. */
     void interleave(InterleavedWinograd plan, float[] x, int xOff, int xStride, int count, float[] xi, int at);
 

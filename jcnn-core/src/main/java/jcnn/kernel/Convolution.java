@@ -123,6 +123,16 @@ public final class Convolution {
         return g;
     }
 
+    /** Groups: C and M are both split into this many equal parts. */
+    int groups() {
+        return groups;
+    }
+
+    /** M, the number of output channels (all groups). */
+    int outChannels() {
+        return outChannels;
+    }
+
     /** Elements of one input image, all groups: C·H·W. */
     public int inputSize() {
         return groups * g.inputSize();

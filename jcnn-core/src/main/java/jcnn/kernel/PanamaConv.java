@@ -118,6 +118,17 @@ final class PanamaConv implements ConvDriver {
     }
 
     @Override
+    public boolean headRuns(InterleavedHead head) {
+        return PanamaInterleavedHead.runs(head);
+    }
+
+    @Override
+    public void headForward(InterleavedHead head, float[] x, int xOff, int xStride, int count, float[] xi, float[] packed,
+                            float[] bias, boolean relu, InterleavedWinograd next, float[] dst) {
+        PanamaInterleavedHead.forward(head, x, xOff, xStride, count, xi, packed, bias, relu, next, dst);
+    }
+
+    @Override
     public void interleave(InterleavedWinograd plan, float[] x, int xOff, int xStride, int count, float[] xi, int at) {
         PanamaWinograd4x4.interleave(plan, x, xOff, xStride, count, xi, at);
     }

@@ -30,18 +30,24 @@ final class PanamaWinograd4x4 {
      * time.
      */
     static void interleave(InterleavedWinograd w, float[] x, int xOff, int xStride, int count, float[] xi, int at) {
-        int plane = w.positions.length, blocked = plane / L * L, channelStep = w.channelStep;
+        interleave(w.positions, w.channels, w.channelStep, x, xOff, xStride, count, xi, at);
+    }
+
+    /** As above, for any layout of the same form: channel c's position p at at + c·channelStep + positions[p]. */
+    static void interleave(int[] positions, int channels, int channelStep, float[] x, int xOff, int xStride, int count,
+                           float[] xi, int at) {
+        int plane = positions.length, blocked = plane / L * L;
         int[] steps = STEPS.get();
         if (steps[1] != xStride) for (int e = 0; e < L; e++) steps[e] = e * xStride;
-        for (int c = 0; c < w.channels; c++) {
+        for (int c = 0; c < channels; c++) {
             int from = xOff + c * plane, base = at + c * channelStep, p = 0;
             if (count == L) {
-                for (; p < blocked; p += L) PanamaTranspose.block(x, from + p, xStride, xi, w.positions, p, base);
-                for (; p < plane; p++) FloatVector.fromArray(S, x, from + p, steps, 0).intoArray(xi, base + w.positions[p]);
+                for (; p < blocked; p += L) PanamaTranspose.block(x, from + p, xStride, xi, positions, p, base);
+                for (; p < plane; p++) FloatVector.fromArray(S, x, from + p, steps, 0).intoArray(xi, base + positions[p]);
             } else {
-                for (; p < blocked; p += L) PanamaTranspose.blockRows(x, from + p, xStride, count, xi, w.positions, p, base);
+                for (; p < blocked; p += L) PanamaTranspose.blockRows(x, from + p, xStride, count, xi, positions, p, base);
                 for (; p < plane; p++)
-                    for (int e = 0, d = base + w.positions[p]; e < L; e++) xi[d + e] = e < count ? x[from + e * xStride + p] : 0f;
+                    for (int e = 0, d = base + positions[p]; e < L; e++) xi[d + e] = e < count ? x[from + e * xStride + p] : 0f;
             }
         }
     }

@@ -20,10 +20,15 @@ import java.util.Arrays;
  * keeps their order, rounding being monotonic; max(·, 0) commutes with max). A pooling is fused only after a ReLU, so
  * no -0 is among the candidates (where max and the pooling's first-maximum rule could pick different zeros). Nothing
  * is kept for a backward pass: the layers' own outputs are not written.
+ *
+ * <p>A chain may start with a convolution that has too few input channels for Winograd (an image network's first
+ * layer): it then runs as an {@link InterleavedHead}, computed directly on an interleaved copy of the images and
+ * stored straight into the second layer's copy, so that the chain starts from the network's input.
  */
 public final class WinogradChain {
     private final Convolution[] layers;
-    private final Winograd4x4[] plans;
+    private final Winograd4x4[] plans;      // plans[0] null where the chain starts with a head
+    private final InterleavedHead head;     // or null
     private final boolean[] relu, pool;
     private final int batch;
     private final ConvDriver driver;
@@ -32,8 +37,10 @@ public final class WinogradChain {
     /** Per worker: the interleaved copy of each layer's input (one group; borders stay zero), then V and P. */
     private float[][][] buffers = new float[0][][];
 
-    private WinogradChain(Convolution[] layers, Winograd4x4[] plans, boolean[] relu, boolean[] pool, int batch) {
+    private WinogradChain(Convolution[] layers, InterleavedHead head, Winograd4x4[] plans, boolean[] relu, boolean[] pool,
+                          int batch) {
         this.layers = layers.clone();
+        this.head = head;
         this.plans = plans;
         this.relu = relu.clone();
         this.pool = pool.clone();
@@ -41,14 +48,17 @@ public final class WinogradChain {
         this.driver = layers[0].driver();
         this.packed = new float[plans.length][];
         this.packedFrom = new float[plans.length][];
-        for (int i = 0; i < plans.length; i++) packed[i] = new float[plans[i].packedWeightSize()];
+        for (int i = 0; i < plans.length; i++) {
+            packed[i] = new float[plans[i] == null ? head.packedWeightSize() : plans[i].packedWeightSize()];
+        }
     }
 
     /**
      * A chain of these convolutions for batches of {@code batch} images — layer i followed by a ReLU where relu[i],
      * then by a 2×2 stride-2 max pooling where pool[i] (which needs relu[i]) — or null where one of them does not run
-     * by F(4×4, 3×3) at this batch size, a layer's output is not the next one's input, or the batch does not give
-     * every thread two groups of eight images (then the layers run one by one).
+     * by F(4×4, 3×3) at this batch size (the first may instead run as an {@link InterleavedHead}), a layer's output is
+     * not the next one's input, or the batch does not give every thread two groups of eight images (then the layers
+     * run one by one).
      */
     public static WinogradChain of(Convolution[] layers, boolean[] relu, boolean[] pool, int batch) {
         int n = layers.length;
@@ -59,14 +69,20 @@ public final class WinogradChain {
         for (int i = 0; i < n; i++) {
             if (pool[i] && !relu[i]) return null;
             plans[i] = layers[i].winograd4Plan(batch);
-            if (plans[i] == null) return null;
         }
-        for (int i = 0; i + 1 < n; i++) {
+        InterleavedHead head = null;
+        if (plans[0] == null && n >= 2 && !pool[0] && plans[1] != null && layers[0].driver() != null) {
+            head = InterleavedHead.of(layers[0], plans[1]);
+            if (head != null && !layers[0].driver().headRuns(head)) head = null;
+        }
+        int first = head == null ? 0 : 1;
+        for (int i = first; i < n; i++) if (plans[i] == null) return null;
+        for (int i = first; i + 1 < n; i++) {
             ConvGeometry a = plans[i].g, b = plans[i + 1].g;
             int h = pool[i] ? a.outH() / 2 : a.outH(), w = pool[i] ? a.outW() / 2 : a.outW();
             if (plans[i].outChannels != b.channels() || h != b.height() || w != b.width()) return null;
         }
-        return new WinogradChain(layers, plans, relu, pool, batch);
+        return new WinogradChain(layers, head, plans, relu, pool, batch);
     }
 
     /** Whether this chain is the one {@link #of} would build for these layers and batch size now. */
@@ -74,6 +90,11 @@ public final class WinogradChain {
         if (batch != this.batch || !Arrays.equals(layers, this.layers)) return false;
         for (int i = 0; i < layers.length; i++) if (layers[i].winograd4Plan(batch) != plans[i]) return false;
         return true;
+    }
+
+    /** Whether the first layer runs as an {@link InterleavedHead}. */
+    boolean startsWithHead() {
+        return head != null;
     }
 
     /** Floats of one image's output: the last layer's output channels × its output plane (pooled where it pools). */
@@ -94,7 +115,8 @@ public final class WinogradChain {
             // in evaluation the weights rarely change between calls; comparing them costs a fraction of packing them
             // (3% of a DeepConvNet inference)
             if (!Arrays.equals(weights[i], packedFrom[i])) {
-                driver.winograd4PackWeights(plans[i], weights[i], 0, packed[i]);
+                if (plans[i] == null) head.packWeights(weights[i], packed[i]);
+                else driver.winograd4PackWeights(plans[i], weights[i], 0, packed[i]);
                 packedFrom[i] = weights[i].clone();
             }
         }
@@ -104,8 +126,14 @@ public final class WinogradChain {
             float[] v = b[n], prod = b[n + 1];
             for (int gr = g0; gr < g1; gr++) {
                 int first = gr * lanes, count = Math.min(lanes, batch - first);
-                driver.interleave(plans[0], x, first * inSize, inSize, count, b[0], 0);
-                for (int i = 0; i < n; i++) {
+                int start = 0;
+                if (head == null) {
+                    driver.interleave(plans[0], x, first * inSize, inSize, count, b[0], 0);
+                } else {
+                    driver.headForward(head, x, first * inSize, inSize, count, b[0], packed[0], biases[0], relu[0], plans[1], b[1]);
+                    start = 1;
+                }
+                for (int i = start; i < n; i++) {
                     Winograd4x4 plan = plans[i];
                     float[] bias = biases[i];
                     boolean r = relu[i], p = pool[i];
@@ -128,13 +156,20 @@ public final class WinogradChain {
         });
     }
 
-    /** Thread {@code worker}'s buffers: one interleaved group per layer, then V and P sized for the largest block. */
+    /**
+     * Thread {@code worker}'s buffers: one interleaved group per layer (the head's copy of the input first, where there
+     * is one), then V and P sized for the largest block.
+     */
     private synchronized float[][] buffers(int worker) {
         if (worker >= buffers.length) buffers = Arrays.copyOf(buffers, worker + 1);
         if (buffers[worker] == null) {
             int n = plans.length, transformed = 0, products = 0;
             float[][] b = new float[n + 2][];
             for (int i = 0; i < n; i++) {
+                if (plans[i] == null) {
+                    b[i] = new float[head.groupSize()];
+                    continue;
+                }
                 b[i] = new float[plans[i].groupSize()];
                 transformed = Math.max(transformed, plans[i].transformedSize());
                 products = Math.max(products, plans[i].productSize());

@@ -51,18 +51,7 @@ class WinogradChainTest {
                     for (int k = 0; k < w[i].length; k++) w[i][k] *= 0.3f;  // activations of order one through four layers
                     b[i] = i == 2 ? null : GemmTest.randomArray(r, out[i]);
                 }
-                float[] expected = x;
-                for (int i = 0; i < 4; i++) {
-                    float[] y = new float[batch * layers[i].outputSize()];
-                    layers[i].forward(expected, w[i], b[i], y, batch, relu[i]);
-                    expected = y;
-                    if (pool[i]) {
-                        float[] pooled = new float[y.length / 4];
-                        Pooling.maxPoolForward(ConvGeometry.of(1, g[i].outH(), g[i].outW(), 2, 2, 2, 2, 0, 0, 0, 0, 1, 1), y,
-                                pooled, null, batch * out[i]);
-                        expected = pooled;
-                    }
-                }
+                float[] expected = oneByOne(layers, x, w, b, relu, pool, batch);
                 WinogradChain chain = WinogradChain.of(layers, relu, pool, batch);
                 assertNotNull(chain, "a chain of F(4x4, 3x3) layers");
                 assertEquals(expected.length / batch, chain.outputSize());
@@ -76,19 +65,74 @@ class WinogradChainTest {
                 for (int k = 0; k < x.length; k++) x[k] = -x[k];
                 w[1][5] += 0.25f;
                 chain.forward(x, w, b, y);
-                float[] again = x;
-                for (int i = 0; i < 4; i++) {
-                    float[] yi = new float[batch * layers[i].outputSize()];
-                    layers[i].forward(again, w[i], b[i], yi, batch, relu[i]);
-                    again = yi;
-                    if (pool[i]) {
-                        float[] pooled = new float[yi.length / 4];
-                        Pooling.maxPoolForward(ConvGeometry.of(1, g[i].outH(), g[i].outW(), 2, 2, 2, 2, 0, 0, 0, 0, 1, 1), yi,
-                                pooled, null, batch * out[i]);
-                        again = pooled;
-                    }
+                assertArrayEquals(oneByOne(layers, x, w, b, relu, pool, batch), y,
+                        "second call, variant " + variant + " at " + threads + " threads");
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /** The layers' own forwards one after the other, each pooling by {@link Pooling}'s max pooling. */
+    private static float[] oneByOne(Convolution[] layers, float[] x, float[][] w, float[][] b, boolean[] relu, boolean[] pool,
+                                    int batch) {
+        float[] h = x;
+        for (int i = 0; i < layers.length; i++) {
+            ConvGeometry g = layers[i].geometry();
+            float[] y = new float[batch * layers[i].outputSize()];
+            layers[i].forward(h, w[i], b[i], y, batch, relu[i]);
+            h = y;
+            if (pool[i]) {
+                float[] pooled = new float[y.length / 4];
+                Pooling.maxPoolForward(ConvGeometry.of(1, g.outH(), g.outW(), 2, 2, 2, 2, 0, 0, 0, 0, 1, 1), y, pooled, null,
+                        batch * layers[i].outChannels());
+                h = pooled;
+            }
+        }
+        return h;
+    }
+
+    /**
+     * A chain that starts with a layer of few input channels ({@link InterleavedHead}): 1 → 16 (3×3, padding 1) or
+     * 3 → 16 (5×5, padding 2) on 12×12, with or without its ReLU, then 16 → 16 + ReLU + pool and 16 → 24 + ReLU:
+     * equal to the layers one by one, float for float, at one and two threads, with a partial last group.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void startsWithAHeadWhereTheFirstLayerHasFewChannels(int variant) {
+        assumeTrue(VectorSupport.CONV != null && PanamaWinograd4x4.AVAILABLE, "F(4x4, 3x3) runs on the 8-lane Vector API driver");
+        ConvGeometry first = variant == 0 ? ConvGeometry.of(1, 12, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)
+                : ConvGeometry.of(3, 12, 12, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1);
+        ConvGeometry[] g = {first, ConvGeometry.of(16, 12, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
+                ConvGeometry.of(16, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)};
+        int[] out = {16, 16, 24};
+        boolean[] relu = {variant == 0, true, true}, pool = {false, true, false};
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                int batch = 29;
+                Convolution[] layers = new Convolution[3];
+                for (int i = 0; i < 3; i++) layers[i] = new Convolution(g[i], 1, out[i]);
+                SplittableRandom r = new SplittableRandom(7 + variant);
+                float[] x = GemmTest.randomArray(r, batch * layers[0].inputSize());
+                float[][] w = new float[3][], b = new float[3][];
+                for (int i = 0; i < 3; i++) {
+                    w[i] = GemmTest.randomArray(r, out[i] * g[i].colRows());
+                    for (int k = 0; k < w[i].length; k++) w[i][k] *= 0.3f;
+                    b[i] = GemmTest.randomArray(r, out[i]);
                 }
-                assertArrayEquals(again, y, "second call, variant " + variant + " at " + threads + " threads");
+                InterleavedHead head = InterleavedHead.of(layers[0], layers[1].winograd4Plan(batch));
+                assertNotNull(head);
+                assumeTrue(VectorSupport.CONV.headRuns(head), "the head's kernel runs on AVX-512");
+                WinogradChain chain = WinogradChain.of(layers, relu, pool, batch);
+                assertTrue(chain != null && chain.startsWithHead(), "a chain with a head");
+                float[] y = new float[batch * chain.outputSize()];
+                chain.forward(x, w, b, y);
+                assertArrayEquals(oneByOne(layers, x, w, b, relu, pool, batch), y, "variant " + variant + " at " + threads + " threads");
+                w[0][3] += 0.5f;  // the head's weights changed in place: packed again
+                chain.forward(x, w, b, y);
+                assertArrayEquals(oneByOne(layers, x, w, b, relu, pool, batch), y, "changed weights, at " + threads + " threads");
             }
         } finally {
             Parallel.setThreads(before);
