@@ -125,7 +125,9 @@ final class PanamaWinograd4x4 {
      * holding two images' four outputs each, which go through a scratch array to one 128-bit store per image (both
      * measured slower: storing the halves with masked stores, and extracting them with reinterpretShape). Output
      * channels are the outer loop, as in {@link #input}: neighbouring units read the same cache lines of P and write
-     * neighbouring pieces of the same output rows (medians of five runs, 50-60 → 49-53 ns per unit-channel).
+     * neighbouring pieces of the same output rows (medians of five runs, 50-60 → 49-53 ns per unit-channel). Two
+     * neighbouring whole tiles of a tile row go together where AVX-512 has two-source permutations
+     * ({@link #outputPair}).
      */
     static void output(Winograd4x4 w, float[] prod, int u0, int units, int width, float[] bias, int biasOff, float[] y,
                        int yOff, int yStride, int count, boolean relu) {
@@ -139,8 +141,14 @@ final class PanamaWinograd4x4 {
                 int images = Math.min(L, count - group * L), rows = Math.min(4, outH - 4 * ty), cols = Math.min(4, outW - 4 * tx);
                 int first = yOff + group * L * yStride + 4 * ty * outW + 4 * tx;
                 int q = m * width + (u - u0) * L;
+                float bm = bias == null ? 0f : bias[biasOff + m];
+                if (TWO_SOURCE_PERMUTES && u + 1 < u0 + units && tx + 1 < tilesW && 4 * tx + 8 <= outW) {
+                    outputPair(prod, q, pp, bm, relu, s, y, first + m * plane, outW, yStride, images, rows);
+                    u++;
+                    continue;
+                }
                 for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, j * L, 6 * L);
-                FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + m]);
+                FloatVector b = FloatVector.broadcast(S, bm);
                 for (int i = 0; i < rows; i++) {
                     int at = 6 * i * L;
                     FloatVector p0 = load(s, at), p1 = load(s, at + L), p2 = load(s, at + 2 * L);
@@ -191,6 +199,71 @@ final class PanamaWinograd4x4 {
         }
     }
 
+
+    /**
+     * {@link #output} for two neighbouring tiles of a tile row, both inside the output (unit u's products at column q
+     * of P, unit u + 1's at q + 8): per tile row, the eight outputs of each image side by side are one 8×8 transpose
+     * of the two tiles' eight column vectors away — three rounds of two-source permutations (vpermi2d) — and are
+     * stored with one 256-bit store per image, where the single tiles' path stores 128 bits per image through a
+     * scratch array (the loads back from it, and those stores, were the transform's largest cost).
+     */
+    private static void outputPair(float[] prod, int q, int pp, float bias, boolean relu, float[] s, float[] y, int o,
+                                   int outW, int yStride, int images, int rows) {
+        for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, j * L, 6 * L);
+        for (int j = 0; j < 6; j++) outputColumn(prod, q + L + j * pp, 6 * pp, s, (24 + j) * L, 6 * L);
+        FloatVector b = FloatVector.broadcast(S, bias);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < rows; i++, o += outW) {
+            int at = 6 * i * L;
+            FloatVector p0 = FloatVector.fromArray(S, s, at), p1 = FloatVector.fromArray(S, s, at + L), p2 = FloatVector.fromArray(S, s, at + 2 * L);
+            FloatVector p3 = FloatVector.fromArray(S, s, at + 3 * L), p4 = FloatVector.fromArray(S, s, at + 4 * L), p5 = FloatVector.fromArray(S, s, at + 5 * L);
+            FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
+            FloatVector y0 = p0.add(s12).add(s34).add(b), y1 = m34.fma(TWO, m12).add(b);
+            FloatVector y2 = s34.fma(FOUR, s12).add(b), y3 = m34.fma(EIGHT, m12).add(p5).add(b);
+            at += 24 * L;
+            p0 = FloatVector.fromArray(S, s, at);
+            p1 = FloatVector.fromArray(S, s, at + L);
+            p2 = FloatVector.fromArray(S, s, at + 2 * L);
+            p3 = FloatVector.fromArray(S, s, at + 3 * L);
+            p4 = FloatVector.fromArray(S, s, at + 4 * L);
+            p5 = FloatVector.fromArray(S, s, at + 5 * L);
+            s12 = p1.add(p2);
+            s34 = p3.add(p4);
+            m12 = p1.sub(p2);
+            m34 = p3.sub(p4);
+            FloatVector y4 = p0.add(s12).add(s34).add(b), y5 = m34.fma(TWO, m12).add(b);
+            FloatVector y6 = s34.fma(FOUR, s12).add(b), y7 = m34.fma(EIGHT, m12).add(p5).add(b);
+            if (relu) {
+                y0 = y0.max(zero);
+                y1 = y1.max(zero);
+                y2 = y2.max(zero);
+                y3 = y3.max(zero);
+                y4 = y4.max(zero);
+                y5 = y5.max(zero);
+                y6 = y6.max(zero);
+                y7 = y7.max(zero);
+            }
+            // columns 0..7 (lanes: images) -> images 0..7 (lanes: columns): pairs of lanes, then quads, then halves
+            IntVector i0 = y0.reinterpretAsInts(), i1 = y1.reinterpretAsInts(), i2 = y2.reinterpretAsInts(), i3 = y3.reinterpretAsInts();
+            IntVector i4 = y4.reinterpretAsInts(), i5 = y5.reinterpretAsInts(), i6 = y6.reinterpretAsInts(), i7 = y7.reinterpretAsInts();
+            IntVector t0 = ZIP_LO.selectFrom(i0, i1), t1 = ZIP_HI.selectFrom(i0, i1);
+            IntVector t2 = ZIP_LO.selectFrom(i2, i3), t3 = ZIP_HI.selectFrom(i2, i3);
+            IntVector t4 = ZIP_LO.selectFrom(i4, i5), t5 = ZIP_HI.selectFrom(i4, i5);
+            IntVector t6 = ZIP_LO.selectFrom(i6, i7), t7 = ZIP_HI.selectFrom(i6, i7);
+            IntVector a0 = ZIP_PAIRS_LO.selectFrom(t0, t2), a1 = ZIP_PAIRS_HI.selectFrom(t0, t2);
+            IntVector a2 = ZIP_PAIRS_LO.selectFrom(t1, t3), a3 = ZIP_PAIRS_HI.selectFrom(t1, t3);
+            IntVector b0 = ZIP_PAIRS_LO.selectFrom(t4, t6), b1 = ZIP_PAIRS_HI.selectFrom(t4, t6);
+            IntVector b2 = ZIP_PAIRS_LO.selectFrom(t5, t7), b3 = ZIP_PAIRS_HI.selectFrom(t5, t7);
+            HALVES_LO.selectFrom(a0, b0).reinterpretAsFloats().intoArray(y, o);
+            if (images > 1) HALVES_HI.selectFrom(a0, b0).reinterpretAsFloats().intoArray(y, o + yStride);
+            if (images > 2) HALVES_LO.selectFrom(a1, b1).reinterpretAsFloats().intoArray(y, o + 2 * yStride);
+            if (images > 3) HALVES_HI.selectFrom(a1, b1).reinterpretAsFloats().intoArray(y, o + 3 * yStride);
+            if (images > 4) HALVES_LO.selectFrom(a2, b2).reinterpretAsFloats().intoArray(y, o + 4 * yStride);
+            if (images > 5) HALVES_HI.selectFrom(a2, b2).reinterpretAsFloats().intoArray(y, o + 5 * yStride);
+            if (images > 6) HALVES_LO.selectFrom(a3, b3).reinterpretAsFloats().intoArray(y, o + 6 * yStride);
+            if (images > 7) HALVES_HI.selectFrom(a3, b3).reinterpretAsFloats().intoArray(y, o + 7 * yStride);
+        }
+    }
 
     /**
      * {@link Winograd4x4#outputTransformPooled}: the column pass as in {@link #output}, then per pair of tile rows the
@@ -581,8 +654,8 @@ final class PanamaWinograd4x4 {
     private static final FloatVector MINUS_FIVE = FloatVector.broadcast(S, -5f), TWO = FloatVector.broadcast(S, 2f);
     private static final FloatVector MINUS_TWO = FloatVector.broadcast(S, -2f), EIGHT = FloatVector.broadcast(S, 8f);
 
-    /** Per thread: 36 vectors between the two passes of a transform. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[36 * L]);
+    /** Per thread: 36 vectors between the two passes of a transform (48: two tiles' 24 in {@link #outputPair}). */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[48 * L]);
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     /** Per thread: the positions of two windows of eight images ({@link #outputPooledIndexed}). */
     private static final ThreadLocal<int[]> AT = ThreadLocal.withInitial(() -> new int[2 * L]);
@@ -600,6 +673,9 @@ final class PanamaWinograd4x4 {
     private static final IntVector ZIP_HI = IntVector.fromArray(I, new int[] {4, 12, 5, 13, 6, 14, 7, 15}, 0);
     private static final IntVector ZIP_PAIRS_LO = IntVector.fromArray(I, new int[] {0, 1, 8, 9, 2, 3, 10, 11}, 0);
     private static final IntVector ZIP_PAIRS_HI = IntVector.fromArray(I, new int[] {4, 5, 12, 13, 6, 7, 14, 15}, 0);
+    /** The low halves of two vectors side by side, and the high halves. */
+    private static final IntVector HALVES_LO = IntVector.fromArray(I, new int[] {0, 1, 2, 3, 8, 9, 10, 11}, 0);
+    private static final IntVector HALVES_HI = IntVector.fromArray(I, new int[] {4, 5, 6, 7, 12, 13, 14, 15}, 0);
     /**
      * Whether {@link #output} interleaves with those two-source permutations: where the hardware has them (AVX-512's
      * vpermi2d on 256-bit vectors). Without (AVX2, here -XX:UseAVX=2) the JIT lowers each to two permutes and a blend
