@@ -278,7 +278,6 @@ final class PanamaWinograd4x4 {
         final int pooledH = w.g.outH() / 2, pooledW = w.g.outW() / 2, plane = pooledH * pooledW;
         final int pp = Winograd.pointStride(outChannels, width);
         float[] s = SCRATCH.get(), out = OUT.get();
-        FloatVector zero = FloatVector.zero(S);
         for (int m = 0; m < outChannels; m++) {
             for (int u = u0; u < u0 + units; u++) {
                 int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
@@ -291,28 +290,37 @@ final class PanamaWinograd4x4 {
                 for (int i = 0; i < rows; i++) {
                     int at = 12 * i * L;
                     // tile row 2i
-                    FloatVector p0 = load(s, at), p1 = load(s, at + L), p2 = load(s, at + 2 * L);
-                    FloatVector p3 = load(s, at + 3 * L), p4 = load(s, at + 4 * L), p5 = load(s, at + 5 * L);
+                    FloatVector p0 = FloatVector.fromArray(S, s, at), p1 = FloatVector.fromArray(S, s, at + L), p2 = FloatVector.fromArray(S, s, at + 2 * L);
+                    FloatVector p3 = FloatVector.fromArray(S, s, at + 3 * L), p4 = FloatVector.fromArray(S, s, at + 4 * L), p5 = FloatVector.fromArray(S, s, at + 5 * L);
                     FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
-                    FloatVector left = p0.add(s12).add(s34).max(m34.fma(TWO, m12));
-                    FloatVector right = s34.fma(FOUR, s12).max(m34.fma(EIGHT, m12).add(p5));
+                    FloatVector left = p0.add(s12).add(s34), cand = m34.fma(TWO, m12);
+                    left = left.blend(cand, cand.compare(VectorOperators.GT, left).or(cand.test(VectorOperators.IS_NAN)));
+                    FloatVector right = s34.fma(FOUR, s12);
+                    cand = m34.fma(EIGHT, m12).add(p5);
+                    right = right.blend(cand, cand.compare(VectorOperators.GT, right).or(cand.test(VectorOperators.IS_NAN)));
                     // tile row 2i + 1
                     at += 6 * L;
-                    p0 = load(s, at);
-                    p1 = load(s, at + L);
-                    p2 = load(s, at + 2 * L);
-                    p3 = load(s, at + 3 * L);
-                    p4 = load(s, at + 4 * L);
-                    p5 = load(s, at + 5 * L);
+                    p0 = FloatVector.fromArray(S, s, at);
+                    p1 = FloatVector.fromArray(S, s, at + L);
+                    p2 = FloatVector.fromArray(S, s, at + 2 * L);
+                    p3 = FloatVector.fromArray(S, s, at + 3 * L);
+                    p4 = FloatVector.fromArray(S, s, at + 4 * L);
+                    p5 = FloatVector.fromArray(S, s, at + 5 * L);
                     s12 = p1.add(p2);
                     s34 = p3.add(p4);
                     m12 = p1.sub(p2);
                     m34 = p3.sub(p4);
-                    left = left.max(p0.add(s12).add(s34).max(m34.fma(TWO, m12))).add(b);
-                    right = right.max(s34.fma(FOUR, s12).max(m34.fma(EIGHT, m12).add(p5))).add(b);
+                    cand = p0.add(s12).add(s34);
+                    left = left.blend(cand, cand.compare(VectorOperators.GT, left).or(cand.test(VectorOperators.IS_NAN)));
+                    cand = m34.fma(TWO, m12);
+                    left = left.blend(cand, cand.compare(VectorOperators.GT, left).or(cand.test(VectorOperators.IS_NAN))).add(b);
+                    cand = s34.fma(FOUR, s12);
+                    right = right.blend(cand, cand.compare(VectorOperators.GT, right).or(cand.test(VectorOperators.IS_NAN)));
+                    cand = m34.fma(EIGHT, m12).add(p5);
+                    right = right.blend(cand, cand.compare(VectorOperators.GT, right).or(cand.test(VectorOperators.IS_NAN))).add(b);
                     if (relu) {
-                        left = left.max(zero);
-                        right = right.max(zero);
+                        left = left.blend(0f, left.compare(VectorOperators.LE, 0f));
+                        right = right.blend(0f, right.compare(VectorOperators.LE, 0f));
                     }
                     left.intoArray(out, 0);
                     right.intoArray(out, L);
@@ -483,7 +491,6 @@ final class PanamaWinograd4x4 {
         final int outH = w.g.outH(), outW = w.g.outW();
         final int pp = Winograd.pointStride(outChannels, width), rowStep = next.rowStep, channelStep = next.channelStep;
         float[] s = SCRATCH.get();
-        FloatVector zero = FloatVector.zero(S);
         for (int u = u0; u < u0 + units; u++) {
             int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
             int rows = Math.min(side, outH - side * ty), cols = Math.min(side, outW - side * tx);
@@ -495,16 +502,16 @@ final class PanamaWinograd4x4 {
                 int channel = corner + m * channelStep;
                 for (int i = 0; i < rows; i++) {
                     int at = 6 * i * L, o = channel + i * rowStep;
-                    FloatVector p0 = load(s, at), p1 = load(s, at + L), p2 = load(s, at + 2 * L);
-                    FloatVector p3 = load(s, at + 3 * L), p4 = load(s, at + 4 * L), p5 = load(s, at + 5 * L);
+                    FloatVector p0 = FloatVector.fromArray(S, s, at), p1 = FloatVector.fromArray(S, s, at + L), p2 = FloatVector.fromArray(S, s, at + 2 * L);
+                    FloatVector p3 = FloatVector.fromArray(S, s, at + 3 * L), p4 = FloatVector.fromArray(S, s, at + 4 * L), p5 = FloatVector.fromArray(S, s, at + 5 * L);
                     FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
                     FloatVector y0 = p0.add(s12).add(s34).add(b), y1 = m34.fma(TWO, m12).add(b);
                     FloatVector y2 = s34.fma(FOUR, s12).add(b), y3 = m34.fma(EIGHT, m12).add(p5).add(b);
                     if (relu) {
-                        y0 = y0.max(zero);
-                        y1 = y1.max(zero);
-                        y2 = y2.max(zero);
-                        y3 = y3.max(zero);
+                        y0 = y0.blend(0f, y0.compare(VectorOperators.LE, 0f));
+                        y1 = y1.blend(0f, y1.compare(VectorOperators.LE, 0f));
+                        y2 = y2.blend(0f, y2.compare(VectorOperators.LE, 0f));
+                        y3 = y3.blend(0f, y3.compare(VectorOperators.LE, 0f));
                     }
                     y0.intoArray(dst, o);
                     if (cols > 1) y1.intoArray(dst, o + L);
@@ -515,14 +522,19 @@ final class PanamaWinograd4x4 {
         }
     }
 
-    /** {@link #outputInterleaved} with pooling: per pair of tile rows, two pooled positions. */
+    /**
+     * {@link #outputInterleaved} with pooling: per pair of tile rows, two pooled positions. A window's maximum is taken
+     * candidate by candidate in scan order, each replacing the one so far where greater or NaN (the pooling's rule),
+     * and the ReLU is +0 where v <= 0: compares and blends instead of FloatVector.max's six instructions (DeepConvNet
+     * inference at one thread with this and {@link #outputPooled} so, 5 alternated runs: medians 4.66-4.86 -> 4.46-4.77
+     * ms).
+     */
     private static void interleavedPooled(Winograd4x4 w, float[] prod, int u0, int units, int width, float[] bias,
                                           int biasOff, boolean relu, InterleavedWinograd next, float[] dst, int dstAt) {
         final int outChannels = w.outChannels, tiles = w.tiles, tilesW = w.tilesW, side = 2;
         final int outH = w.g.outH() / 2, outW = w.g.outW() / 2;
         final int pp = Winograd.pointStride(outChannels, width), rowStep = next.rowStep, channelStep = next.channelStep;
         float[] s = SCRATCH.get();
-        FloatVector zero = FloatVector.zero(S);
         for (int u = u0; u < u0 + units; u++) {
             int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
             int rows = Math.min(side, outH - side * ty), cols = Math.min(side, outW - side * tx);
@@ -535,27 +547,36 @@ final class PanamaWinograd4x4 {
                 int channel = corner + m * channelStep;
                 for (int i = 0; i < rows; i++) {
                     int at = 12 * i * L, o = channel + i * rowStep;
-                    FloatVector p0 = load(s, at), p1 = load(s, at + L), p2 = load(s, at + 2 * L);
-                    FloatVector p3 = load(s, at + 3 * L), p4 = load(s, at + 4 * L), p5 = load(s, at + 5 * L);
+                    FloatVector p0 = FloatVector.fromArray(S, s, at), p1 = FloatVector.fromArray(S, s, at + L), p2 = FloatVector.fromArray(S, s, at + 2 * L);
+                    FloatVector p3 = FloatVector.fromArray(S, s, at + 3 * L), p4 = FloatVector.fromArray(S, s, at + 4 * L), p5 = FloatVector.fromArray(S, s, at + 5 * L);
                     FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
-                    FloatVector left = p0.add(s12).add(s34).max(m34.fma(TWO, m12));
-                    FloatVector right = s34.fma(FOUR, s12).max(m34.fma(EIGHT, m12).add(p5));
+                    FloatVector left = p0.add(s12).add(s34), cand = m34.fma(TWO, m12);
+                    left = left.blend(cand, cand.compare(VectorOperators.GT, left).or(cand.test(VectorOperators.IS_NAN)));
+                    FloatVector right = s34.fma(FOUR, s12);
+                    cand = m34.fma(EIGHT, m12).add(p5);
+                    right = right.blend(cand, cand.compare(VectorOperators.GT, right).or(cand.test(VectorOperators.IS_NAN)));
                     at += 6 * L;
-                    p0 = load(s, at);
-                    p1 = load(s, at + L);
-                    p2 = load(s, at + 2 * L);
-                    p3 = load(s, at + 3 * L);
-                    p4 = load(s, at + 4 * L);
-                    p5 = load(s, at + 5 * L);
+                    p0 = FloatVector.fromArray(S, s, at);
+                    p1 = FloatVector.fromArray(S, s, at + L);
+                    p2 = FloatVector.fromArray(S, s, at + 2 * L);
+                    p3 = FloatVector.fromArray(S, s, at + 3 * L);
+                    p4 = FloatVector.fromArray(S, s, at + 4 * L);
+                    p5 = FloatVector.fromArray(S, s, at + 5 * L);
                     s12 = p1.add(p2);
                     s34 = p3.add(p4);
                     m12 = p1.sub(p2);
                     m34 = p3.sub(p4);
-                    left = left.max(p0.add(s12).add(s34).max(m34.fma(TWO, m12))).add(b);
-                    right = right.max(s34.fma(FOUR, s12).max(m34.fma(EIGHT, m12).add(p5))).add(b);
+                    cand = p0.add(s12).add(s34);
+                    left = left.blend(cand, cand.compare(VectorOperators.GT, left).or(cand.test(VectorOperators.IS_NAN)));
+                    cand = m34.fma(TWO, m12);
+                    left = left.blend(cand, cand.compare(VectorOperators.GT, left).or(cand.test(VectorOperators.IS_NAN))).add(b);
+                    cand = s34.fma(FOUR, s12);
+                    right = right.blend(cand, cand.compare(VectorOperators.GT, right).or(cand.test(VectorOperators.IS_NAN)));
+                    cand = m34.fma(EIGHT, m12).add(p5);
+                    right = right.blend(cand, cand.compare(VectorOperators.GT, right).or(cand.test(VectorOperators.IS_NAN))).add(b);
                     if (relu) {
-                        left = left.max(zero);
-                        right = right.max(zero);
+                        left = left.blend(0f, left.compare(VectorOperators.LE, 0f));
+                        right = right.blend(0f, right.compare(VectorOperators.LE, 0f));
                     }
                     left.intoArray(dst, o);
                     if (cols > 1) right.intoArray(dst, o + L);
