@@ -6,24 +6,25 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link InterleavedHead}'s forward with the Vector API, on 512-bit vectors: a vector holds two neighbouring output
+ * {@link InterleavedHead}'s forward with the Vector API. On 512-bit vectors a vector holds two neighbouring output
  * positions of a row × eight images — 16 consecutive floats both in the input's interleaved copy and in the next
  * layer's — so every load and store is one whole vector, with no shuffles. A tile is four such vectors (eight
  * positions of a row) × four output channels: 16 accumulators, and per tap four loads and four broadcasts for 16
- * fused multiply-adds. The same operations as the scalar reference in the same order, so the same floats.
+ * fused multiply-adds. On 256-bit vectors (AVX2, 16 registers) a vector is one position × eight images and a tile
+ * four positions × two channels: 8 accumulators, which leave room for the four loads. The same operations as the
+ * scalar reference in the same order, so the same floats.
  */
 final class PanamaInterleavedHead {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    private static final int V = S.length();
-    /** Output positions of a tile's row (four vectors of V / 8 positions each) and output channels of a tile. */
-    static final int TILE = 4 * V / InterleavedHead.LANES, ROWS = 4;
+    /** Whether the hardware has 512-bit vectors (and AVX-512's 32 registers). */
+    private static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512, N = FloatVector.SPECIES_256;
+    private static final int V = S.length(), VN = N.length();
+    /** Output positions of a tile's row (four vectors) and output channels of a tile. */
+    static final int TILE = 4 * (WIDE ? V : VN) / InterleavedHead.LANES, ROWS = WIDE ? 4 : 2;
 
-    /**
-     * Whether this kernel runs here: on 512-bit vectors with AVX-512's 32 registers (on 16, the 16 accumulators and
-     * the loads spill), and on heads whose rows and channels fill a tile.
-     */
+    /** Whether this kernel runs here: on heads whose rows and channels fill a tile. */
     static boolean runs(InterleavedHead head) {
-        return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512 && head.g.outW() >= TILE && head.outChannels >= ROWS;
+        return head.g.outW() >= TILE && head.outChannels >= ROWS;
     }
 
     private PanamaInterleavedHead() {}
@@ -44,7 +45,8 @@ final class PanamaInterleavedHead {
                 int at = r * head.rowStep + q0 * InterleavedHead.LANES, to = next.positions[r * outW + q0];
                 for (int j = 0; j < m; j += ROWS) {
                     int m0 = Math.min(j, m - ROWS);
-                    tile(head.taps, xi, at, packed, m0, m, bias, relu, dst, to + m0 * step, step);
+                    if (WIDE) tile(head.taps, xi, at, packed, m0, m, bias, relu, dst, to + m0 * step, step);
+                    else narrowTile(head.taps, xi, at, packed, m0, m, bias, relu, dst, to + m0 * step, step);
                 }
             }
         }
@@ -147,5 +149,58 @@ final class PanamaInterleavedHead {
         c31.intoArray(dst, to + V);
         c32.intoArray(dst, to + 2 * V);
         c33.intoArray(dst, to + 3 * V);
+    }
+
+    /** {@link #tile} on 256-bit vectors: output channels [m0, m0 + 2) × four vectors of one position each. */
+    private static void narrowTile(int[] taps, float[] xi, int at, float[] w, int m0, int m, float[] bias, boolean relu,
+                                   float[] dst, int to, int step) {
+        FloatVector c00 = FloatVector.zero(N), c01 = FloatVector.zero(N), c02 = FloatVector.zero(N), c03 = FloatVector.zero(N);
+        FloatVector c10 = FloatVector.zero(N), c11 = FloatVector.zero(N), c12 = FloatVector.zero(N), c13 = FloatVector.zero(N);
+        for (int t = 0; t < taps.length; t++) {
+            int o = at + taps[t], k = t * m + m0;
+            FloatVector x0 = FloatVector.fromArray(N, xi, o), x1 = FloatVector.fromArray(N, xi, o + VN);
+            FloatVector x2 = FloatVector.fromArray(N, xi, o + 2 * VN), x3 = FloatVector.fromArray(N, xi, o + 3 * VN);
+            FloatVector a = FloatVector.broadcast(N, w[k]);
+            c00 = a.fma(x0, c00);
+            c01 = a.fma(x1, c01);
+            c02 = a.fma(x2, c02);
+            c03 = a.fma(x3, c03);
+            a = FloatVector.broadcast(N, w[k + 1]);
+            c10 = a.fma(x0, c10);
+            c11 = a.fma(x1, c11);
+            c12 = a.fma(x2, c12);
+            c13 = a.fma(x3, c13);
+        }
+        if (bias != null) {
+            FloatVector b = FloatVector.broadcast(N, bias[m0]);
+            c00 = c00.add(b);
+            c01 = c01.add(b);
+            c02 = c02.add(b);
+            c03 = c03.add(b);
+            b = FloatVector.broadcast(N, bias[m0 + 1]);
+            c10 = c10.add(b);
+            c11 = c11.add(b);
+            c12 = c12.add(b);
+            c13 = c13.add(b);
+        }
+        if (relu) {
+            c00 = c00.blend(0f, c00.compare(LE, 0f));
+            c01 = c01.blend(0f, c01.compare(LE, 0f));
+            c02 = c02.blend(0f, c02.compare(LE, 0f));
+            c03 = c03.blend(0f, c03.compare(LE, 0f));
+            c10 = c10.blend(0f, c10.compare(LE, 0f));
+            c11 = c11.blend(0f, c11.compare(LE, 0f));
+            c12 = c12.blend(0f, c12.compare(LE, 0f));
+            c13 = c13.blend(0f, c13.compare(LE, 0f));
+        }
+        c00.intoArray(dst, to);
+        c01.intoArray(dst, to + VN);
+        c02.intoArray(dst, to + 2 * VN);
+        c03.intoArray(dst, to + 3 * VN);
+        to += step;
+        c10.intoArray(dst, to);
+        c11.intoArray(dst, to + VN);
+        c12.intoArray(dst, to + 2 * VN);
+        c13.intoArray(dst, to + 3 * VN);
     }
 }
