@@ -38,8 +38,8 @@ import jcnn.tensor.Tensor;
  * pooling's backward is fused with the convolution's), a plain 2×2 max pooling runs inside the convolution and the
  * convolution's own output is not written at all. In evaluation mode, consecutive 3×3 convolutions computed by
  * Winograd's F(4×4, 3×3) (with their ReLUs and 2×2 poolings) run as one chain that hands the activations on in the
- * algorithm's own layout ({@link jcnn.kernel.WinogradChain}), and the layers inside it write no outputs of their
- * own. Each saves a pass over the largest activations of a CNN or a hand-over to the worker threads; the results
+ * algorithm's own layout ({@link jcnn.kernel.WinogradChain}; a first convolution with 1 to 4 input channels before
+ * them joins it), and the layers inside it write no outputs of their own. Each saves a pass over the largest activations of a CNN or a hand-over to the worker threads; the results
  * are bit for bit those of the separate layers (tested). {@link #fusion(boolean) fusion(false)} turns all of it off.
  */
 public final class Sequential extends Layer implements Iterable<Layer> {
