@@ -276,7 +276,7 @@ final class GemmPanama implements GemmKernel {
      * depth p: 16 accumulators, one B load and 16 broadcasts per step. Where a product has 16 rows (a 16-channel weight
      * gradient's M), B is loaded once instead of twice, and 16 independent chains of fused multiply-adds instead of 8
      * keep both FMA pipes busy through their latency: in one JVM, 16 × 16 × 256 products (the F(2×2) weight gradient's
-     * 16 points), 174-177 GFLOP/s with two 8-row tiles, 231-232 with one of 16. Each element is the same chain of FMAs
+     * 16 points), 174-184 GFLOP/s with two 8-row tiles, 246-253 with one of 16. Each element is the same chain of FMAs
      * over the depth as there, so the same floats.
      */
     private static void microKernelNarrow16(int kc, float[] pa, int a0, int stride, float[] pb, int bo, float beta,
