@@ -150,6 +150,81 @@ final class PanamaTranspose {
     }
 
     /**
+     * Eight images × 16 positions into the image-interleaved layout with 512-bit vectors: rows src[s + e·plane ...]
+     * (image e, positions p .. p + 15) to dst[positions[p + j] + base + e], each pair of positions (2i, 2i + 1) one
+     * 512-bit store — only where every such pair is adjacent in dst (positions[p + 2i + 1] = positions[p + 2i] + 8;
+     * {@link #pairsAdjacent}). Element (image e, position q) must move from row e, lane q to row q / 2, lane
+     * 8·(q % 2) + e: three rounds, each pairing the rows that differ in one bit of the image index and trading it
+     * for one bit of the position (two-source permutations on ints, one vpermi2d each; the last round also puts the
+     * lanes in their final order). 24 permutations per 128 floats, where {@link #block} takes 64 per 64.
+     */
+    static void blockPairs(float[] src, int s, int plane, float[] dst, int[] positions, int p, int base) {
+        IntVector r0 = row(src, s), r1 = row(src, s + plane), r2 = row(src, s + 2 * plane), r3 = row(src, s + 3 * plane);
+        IntVector r4 = row(src, s + 4 * plane), r5 = row(src, s + 5 * plane), r6 = row(src, s + 6 * plane), r7 = row(src, s + 7 * plane);
+        // image bit 0 for position bit 1: rows r and r + 1
+        IntVector a0 = PAIRS_A0.selectFrom(r0, r1), a1 = PAIRS_A1.selectFrom(r0, r1), a2 = PAIRS_A0.selectFrom(r2, r3), a3 = PAIRS_A1.selectFrom(r2, r3);
+        IntVector a4 = PAIRS_A0.selectFrom(r4, r5), a5 = PAIRS_A1.selectFrom(r4, r5), a6 = PAIRS_A0.selectFrom(r6, r7), a7 = PAIRS_A1.selectFrom(r6, r7);
+        // image bit 1 for position bit 2: rows r and r + 2
+        IntVector b0 = PAIRS_B0.selectFrom(a0, a2), b2 = PAIRS_B1.selectFrom(a0, a2), b1 = PAIRS_B0.selectFrom(a1, a3), b3 = PAIRS_B1.selectFrom(a1, a3);
+        IntVector b4 = PAIRS_B0.selectFrom(a4, a6), b6 = PAIRS_B1.selectFrom(a4, a6), b5 = PAIRS_B0.selectFrom(a5, a7), b7 = PAIRS_B1.selectFrom(a5, a7);
+        // image bit 2 for position bit 3: rows r and r + 4; row i is then positions 2i and 2i + 1
+        PAIRS_C0.selectFrom(b0, b4).reinterpretAsFloats().intoArray(dst, positions[p] + base);
+        PAIRS_C1.selectFrom(b0, b4).reinterpretAsFloats().intoArray(dst, positions[p + 8] + base);
+        PAIRS_C0.selectFrom(b1, b5).reinterpretAsFloats().intoArray(dst, positions[p + 2] + base);
+        PAIRS_C1.selectFrom(b1, b5).reinterpretAsFloats().intoArray(dst, positions[p + 10] + base);
+        PAIRS_C0.selectFrom(b2, b6).reinterpretAsFloats().intoArray(dst, positions[p + 4] + base);
+        PAIRS_C1.selectFrom(b2, b6).reinterpretAsFloats().intoArray(dst, positions[p + 12] + base);
+        PAIRS_C0.selectFrom(b3, b7).reinterpretAsFloats().intoArray(dst, positions[p + 6] + base);
+        PAIRS_C1.selectFrom(b3, b7).reinterpretAsFloats().intoArray(dst, positions[p + 14] + base);
+    }
+
+    /** Whether {@link #blockPairs} may store positions p .. p + 15: each pair (2i, 2i + 1) adjacent in the copy. */
+    static boolean pairsAdjacent(int[] positions, int p) {
+        for (int i = 0; i < WIDE; i += 2) if (positions[p + i + 1] != positions[p + i] + L) return false;
+        return true;
+    }
+
+    /**
+     * Where element (image e, position q) lies after round t of {@link #blockPairs} (t = 0: the rows as loaded), as
+     * row · 16 + lane. Round 1 trades image bit 0 for position bit 1 (row (e2 e1 q1), lane (q3 q2 e0 q0)), round 2
+     * image bit 1 for position bit 2 (row (e2 q2 q1), lane (q3 e1 e0 q0)), round 3 image bit 2 for position bit 3
+     * and orders the lanes (row (q3 q2 q1), lane (q0 e2 e1 e0)).
+     */
+    private static int pairsPlace(int round, int e, int q) {
+        int e0 = e & 1, e1 = e >> 1 & 1, e2 = e >> 2, q0 = q & 1, q1 = q >> 1 & 1, q2 = q >> 2 & 1, q3 = q >> 3;
+        return switch (round) {
+            case 0 -> e * WIDE + q;
+            case 1 -> (e2 << 2 | e1 << 1 | q1) * WIDE + (q3 << 3 | q2 << 2 | e0 << 1 | q0);
+            case 2 -> (e2 << 2 | q2 << 1 | q1) * WIDE + (q3 << 3 | e1 << 2 | e0 << 1 | q0);
+            default -> (q3 << 2 | q2 << 1 | q1) * WIDE + (q0 << 3 | e2 << 2 | e1 << 1 | e0);
+        };
+    }
+
+    /**
+     * Round t's permutation for the output row whose traded bit is {@code bit}: for each of its lanes, the lane
+     * (0–15 of the pair's first row, 16–31 of its second) that holds the element belonging there, found by following
+     * {@link #pairsPlace}. Taken from the rows of image index 0 and 2^(t-1); every other pair of the round moves the
+     * same way (checked by the tests against the scalar interleave).
+     */
+    private static IntVector pairsIndices(int round, int bit) {
+        int k = round - 1, first = 0, second = 1 << k, target = bit << k;
+        int[] index = new int[WIDE];
+        for (int e = 0; e < L; e++)
+            for (int q = 0; q < WIDE; q++) {
+                int to = pairsPlace(round, e, q), from = pairsPlace(round - 1, e, q);
+                if (to / WIDE != target) continue;
+                int fromRow = from / WIDE;
+                if (fromRow != first && fromRow != second) continue;
+                index[to % WIDE] = (fromRow == second ? WIDE : 0) + from % WIDE;
+            }
+        return IntVector.fromArray(IntVector.SPECIES_512, index, 0);
+    }
+
+    private static final IntVector PAIRS_A0 = pairsIndices(1, 0), PAIRS_A1 = pairsIndices(1, 1);
+    private static final IntVector PAIRS_B0 = pairsIndices(2, 0), PAIRS_B1 = pairsIndices(2, 1);
+    private static final IntVector PAIRS_C0 = pairsIndices(3, 0), PAIRS_C1 = pairsIndices(3, 1);
+
+    /**
      * Four rows of 8 (src[s + r·stride ...], r < 4) interleaved: dst[d + 4·j + r] = row r's element j, 32 floats
      * written as 4 vectors — the first two rounds of {@link #block}. The GEMM's A panels are this layout.
      */

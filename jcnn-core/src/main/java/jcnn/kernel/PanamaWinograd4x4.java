@@ -42,6 +42,10 @@ final class PanamaWinograd4x4 {
         for (int c = 0; c < channels; c++) {
             int from = xOff + c * plane, base = at + c * channelStep, p = 0;
             if (count == L) {
+                if (PanamaTranspose.SIXTEEN_LANES) {
+                    for (int w = PanamaTranspose.WIDE; p + w <= plane && PanamaTranspose.pairsAdjacent(positions, p); p += w)
+                        PanamaTranspose.blockPairs(x, from + p, xStride, xi, positions, p, base);
+                }
                 for (; p < blocked; p += L) PanamaTranspose.block(x, from + p, xStride, xi, positions, p, base);
                 for (; p < plane; p++) FloatVector.fromArray(S, x, from + p, steps, 0).intoArray(xi, base + positions[p]);
             } else {
