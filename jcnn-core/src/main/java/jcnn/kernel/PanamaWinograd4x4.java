@@ -24,7 +24,9 @@ final class PanamaWinograd4x4 {
 
     /**
      * {@link InterleavedWinograd#interleave}: blocks of 8 images × 8 consecutive positions of a channel transposed in
-     * registers, each position's 8 images stored with one vector store; the positions past the last block gathered
+     * registers, each position's 8 images stored with one vector store (with 512-bit vectors, while pairs of positions
+     * lie side by side in the copy, blocks of 8 × 16 and one store per pair: {@link PanamaTranspose#blockPairs});
+     * the positions past the last block gathered
      * (8 loads, one store). The missing images of a partial group (the batch's last) are zero lanes: the blocks read
      * zeros for them ({@link PanamaTranspose#blockRows}), the positions past the last block are copied one float at a
      * time.
