@@ -209,14 +209,17 @@ final class PanamaTranspose {
     private static IntVector pairsIndices(int round, int bit) {
         int k = round - 1, first = 0, second = 1 << k, target = bit << k;
         int[] index = new int[WIDE];
+        int filled = 0;
         for (int e = 0; e < L; e++)
             for (int q = 0; q < WIDE; q++) {
                 int to = pairsPlace(round, e, q), from = pairsPlace(round - 1, e, q);
                 if (to / WIDE != target) continue;
                 int fromRow = from / WIDE;
-                if (fromRow != first && fromRow != second) continue;
+                if (fromRow != first && fromRow != second) throw new AssertionError("round " + round + " mixes more than a pair of rows");
                 index[to % WIDE] = (fromRow == second ? WIDE : 0) + from % WIDE;
+                filled++;
             }
+        if (filled != WIDE) throw new AssertionError("round " + round + " fills " + filled + " lanes of a row");
         return IntVector.fromArray(IntVector.SPECIES_512, index, 0);
     }
 
