@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64"})
 public class ConvBench {
     @Param({"100,1,28,28,30,5,1,0", "100,1,28,28,16,3,1,1", "100,16,28,28,16,3,1,1", "64,3,32,32,64,3,1,1",
             "64,64,32,32,64,3,1,1", "32,64,56,56,128,3,2,1", "8,128,28,28,256,3,1,1"})

@@ -79,13 +79,14 @@ final class InterleavedHead {
 
     /**
      * The scalar reference of {@link ConvDriver#headForward}'s convolution: from the group's copy xi, every output
-     * (+ bias, ReLU when asked) into next's copy dst (channel m, position p at next.positions[p] + m·next.channelStep).
+     * (+ bias, ReLU when asked) into next's copy dst (channel m, position p at next.base + next.positions[p] +
+     * m·next.channelStep).
      */
     void forward(float[] xi, float[] packed, float[] bias, boolean relu, InterleavedWinograd next, float[] dst) {
         int outH = g.outH(), outW = g.outW();
         for (int r = 0; r < outH; r++) {
             for (int q = 0; q < outW; q++) {
-                int at = r * rowStep + q * LANES, to = next.positions[r * outW + q];
+                int at = r * rowStep + q * LANES, to = next.base + next.positions[r * outW + q];
                 for (int m = 0; m < outChannels; m++) {
                     for (int e = 0; e < LANES; e++) {
                         float acc = 0f;

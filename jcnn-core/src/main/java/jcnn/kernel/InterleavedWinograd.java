@@ -19,6 +19,10 @@ package jcnn.kernel;
  * </pre>
  * Units are processed in blocks sized so that a block's V and P stay in the L2 cache between the transform that
  * writes them and the product or transform that reads them.
+ *
+ * <p>All three buffers begin at {@link #base} floats into their arrays: where the JVM lets the first cache line of an
+ * array be known ({@link Alignment}), F(4×4, 3×3)'s plans put it there, so that each of the transforms' and the
+ * products' vectors lies on one line instead of straddling two (the (100,16,28,28)→16 forward 5–8% faster).
  */
 abstract class InterleavedWinograd {
     /** Images per group: the lanes of one 256-bit vector of floats. */
@@ -33,6 +37,8 @@ abstract class InterleavedWinograd {
     final int mr, nr, kc, mPad;
     final int blockUnits;    // units per block, whole B panels
     final int groups;        // image groups one call takes together (small images: several)
+    /** Where xi, V and P begin in their arrays (interleaved groups at base + γ·groupSize(), V's and P's points at base + ξ·stride). */
+    final int base;
     /**
      * Distances in the interleaved copy between padded rows (all channels' rows of one padded row are consecutive, so
      * that the rows a tile row reads lie together) and between channels within a row.
@@ -53,9 +59,12 @@ abstract class InterleavedWinograd {
      * @param mr          row tile of the GEMM's packed A panels
      * @param nr          column tile of its packed B panels (a multiple of 8)
      * @param kc          depth of its packed blocks
+     * @param base        where the buffers begin in their arrays ({@link #base})
      */
-    InterleavedWinograd(ConvGeometry g, int outChannels, int tile, int patch, int step, int points, int mr, int nr, int kc) {
-        this(g, g.channels(), g.height(), g.width(), g.padTop(), g.padLeft(), outChannels, tile, patch, step, points, mr, nr, kc);
+    InterleavedWinograd(ConvGeometry g, int outChannels, int tile, int patch, int step, int points, int mr, int nr, int kc,
+                        int base) {
+        this(g, g.channels(), g.height(), g.width(), g.padTop(), g.padLeft(), outChannels, tile, patch, step, points, mr, nr, kc,
+                base);
     }
 
     /**
@@ -65,7 +74,7 @@ abstract class InterleavedWinograd {
      * per point.
      */
     InterleavedWinograd(ConvGeometry g, int channels, int height, int width, int padTop, int padLeft, int outChannels,
-                        int tile, int patch, int step, int points, int mr, int nr, int kc) {
+                        int tile, int patch, int step, int points, int mr, int nr, int kc, int base) {
         if (nr % LANES != 0) throw new IllegalArgumentException("B panels of " + nr + " columns: not whole groups of " + LANES + " images");
         this.g = g;
         this.channels = channels;
@@ -80,6 +89,7 @@ abstract class InterleavedWinograd {
         this.mr = mr;
         this.nr = nr;
         this.kc = kc;
+        this.base = base;
         this.mPad = roundUp(outChannels, mr);
         // V and P of one block: points·(C + M)·8 floats per unit
         int fit = BLOCK_FLOATS / (points * LANES * (channels + outChannels));
@@ -115,7 +125,7 @@ abstract class InterleavedWinograd {
 
     /** Floats of the interleaved copies of {@link #groups} groups: the forward's buffer. */
     int interleavedBufferSize() {
-        return groups * groupSize();
+        return base + groups * groupSize();
     }
 
     /** Images one forward call takes at most. */
@@ -132,11 +142,11 @@ abstract class InterleavedWinograd {
     }
 
     int transformedSize() {
-        return points * Winograd.pointStride(channels, roundUp(blockUnits * LANES, nr));
+        return base + points * Winograd.pointStride(channels, roundUp(blockUnits * LANES, nr));
     }
 
     int productSize() {
-        return points * Winograd.pointStride(outChannels, roundUp(blockUnits * LANES, nr));
+        return base + points * Winograd.pointStride(outChannels, roundUp(blockUnits * LANES, nr));
     }
 
     /** Where U's element (m, c) goes in a point's packed A panels (relative to the point's matrix). */
@@ -191,7 +201,7 @@ abstract class InterleavedWinograd {
     void interleaveGroups(ConvDriver driver, float[] x, int xOff, int xStride, int count, float[] xi) {
         for (int gr = 0, groupsHere = (count + LANES - 1) / LANES; gr < groupsHere; gr++) {
             driver.interleave(this, x, xOff + gr * LANES * xStride, xStride, Math.min(LANES, count - gr * LANES),
-                    xi, gr * groupSize());
+                    xi, base + gr * groupSize());
         }
     }
 
@@ -215,8 +225,8 @@ abstract class InterleavedWinograd {
                 int vAt = sourcePoint(point) * vPoint;
                 for (int pc = 0; pc < channels; pc += kc) {
                     int depth = Math.min(kc, channels - pc);
-                    driver.multiplyPacked(u, point * uPoint + pc * mPad, outChannels, depth, v, vAt + pc * width,
-                            cols, pc == 0 ? 0f : 1f, prod, point * pPoint, width);
+                    driver.multiplyPacked(u, point * uPoint + pc * mPad, outChannels, depth, v, base + vAt + pc * width,
+                            cols, pc == 0 ? 0f : 1f, prod, base + point * pPoint, width);
                 }
             }
             output.transform(u0, units, width);

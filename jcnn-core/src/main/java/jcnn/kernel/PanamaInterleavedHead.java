@@ -42,7 +42,7 @@ final class PanamaInterleavedHead {
         for (int r = 0; r < outH; r++) {
             for (int q = 0; q < outW; q += TILE) {
                 int q0 = Math.min(q, outW - TILE);
-                int at = r * head.rowStep + q0 * InterleavedHead.LANES, to = next.positions[r * outW + q0];
+                int at = r * head.rowStep + q0 * InterleavedHead.LANES, to = next.base + next.positions[r * outW + q0];
                 for (int j = 0; j < m; j += ROWS) {
                     int m0 = Math.min(j, m - ROWS);
                     if (WIDE) tile(head.taps, xi, at, packed, m0, m, bias, relu, dst, to + m0 * step, step);

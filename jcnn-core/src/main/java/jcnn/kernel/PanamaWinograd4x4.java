@@ -14,6 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PanamaWinograd4x4 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    /** Where the per-thread scratch's vectors begin: on a cache line where that is known ({@link Alignment}). */
+    private static final int A = Alignment.FLOATS;
     private static final VectorSpecies<Float> QUAD = FloatVector.SPECIES_128;
     private static final int L = Winograd4x4.LANES;
 
@@ -94,14 +96,14 @@ final class PanamaWinograd4x4 {
             int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
             for (int u = u0; u < u0 + units; u++) {
                 int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
-                int base = group * w.groupSize() + c * channelStep + 4 * ty * row + 4 * tx * L, col = (u - u0) * L;
-                int o = pc * width + col / nr * depth * nr + (c - pc) * nr + col % nr;
+                int base = w.base + group * w.groupSize() + c * channelStep + 4 * ty * row + 4 * tx * L, col = (u - u0) * L;
+                int o = w.base + pc * width + col / nr * depth * nr + (c - pc) * nr + col % nr;
                 if (PAIRS) {
-                    for (int j = 0; j < 6; j += 2) inputColumnPair(xi, base + j * L, row, t, j * L, 6 * L);
+                    for (int j = 0; j < 6; j += 2) inputColumnPair(xi, base + j * L, row, t, A + j * L, 6 * L);
                 } else {
-                    for (int j = 0; j < 6; j++) inputColumn(xi, base + j * L, row, t, j * L, 6 * L);
+                    for (int j = 0; j < 6; j++) inputColumn(xi, base + j * L, row, t, A + j * L, 6 * L);
                 }
-                for (int i = 0; i < 6; i++) inputColumn(t, 6 * i * L, L, v, o + 6 * i * vp, vp);
+                for (int i = 0; i < 6; i++) inputColumn(t, A + 6 * i * L, L, v, o + 6 * i * vp, vp);
             }
         }
     }
@@ -146,17 +148,17 @@ final class PanamaWinograd4x4 {
                 int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
                 int images = Math.min(L, count - group * L), rows = Math.min(4, outH - 4 * ty), cols = Math.min(4, outW - 4 * tx);
                 int first = yOff + group * L * yStride + 4 * ty * outW + 4 * tx;
-                int q = m * width + (u - u0) * L;
+                int q = w.base + m * width + (u - u0) * L;
                 float bm = bias == null ? 0f : bias[biasOff + m];
                 if (TWO_SOURCE_PERMUTES && u + 1 < u0 + units && tx + 1 < tilesW && 4 * tx + 8 <= outW) {
                     outputPair(prod, q, pp, bm, relu, s, y, first + m * plane, outW, yStride, images, rows);
                     u++;
                     continue;
                 }
-                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, j * L, 6 * L);
+                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, A + j * L, 6 * L);
                 FloatVector b = FloatVector.broadcast(S, bm);
                 for (int i = 0; i < rows; i++) {
-                    int at = 6 * i * L;
+                    int at = A + 6 * i * L;
                     FloatVector p0 = load(s, at), p1 = load(s, at + L), p2 = load(s, at + 2 * L);
                     FloatVector p3 = load(s, at + 3 * L), p4 = load(s, at + 4 * L), p5 = load(s, at + 5 * L);
                     FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
@@ -215,12 +217,12 @@ final class PanamaWinograd4x4 {
      */
     private static void outputPair(float[] prod, int q, int pp, float bias, boolean relu, float[] s, float[] y, int o,
                                    int outW, int yStride, int images, int rows) {
-        for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, j * L, 6 * L);
-        for (int j = 0; j < 6; j++) outputColumn(prod, q + L + j * pp, 6 * pp, s, (24 + j) * L, 6 * L);
+        for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, A + j * L, 6 * L);
+        for (int j = 0; j < 6; j++) outputColumn(prod, q + L + j * pp, 6 * pp, s, A + (24 + j) * L, 6 * L);
         FloatVector b = FloatVector.broadcast(S, bias);
         FloatVector zero = FloatVector.zero(S);
         for (int i = 0; i < rows; i++, o += outW) {
-            int at = 6 * i * L;
+            int at = A + 6 * i * L;
             FloatVector p0 = FloatVector.fromArray(S, s, at), p1 = FloatVector.fromArray(S, s, at + L), p2 = FloatVector.fromArray(S, s, at + 2 * L);
             FloatVector p3 = FloatVector.fromArray(S, s, at + 3 * L), p4 = FloatVector.fromArray(S, s, at + 4 * L), p5 = FloatVector.fromArray(S, s, at + 5 * L);
             FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
@@ -290,11 +292,11 @@ final class PanamaWinograd4x4 {
                 int images = Math.min(L, count - group * L), rows = Math.min(2, pooledH - 2 * ty), cols = Math.min(2, pooledW - 2 * tx);
                 if (rows <= 0 || cols <= 0) continue;  // a tile over the dropped last row or column of an odd size
                 int first = yOff + group * L * yStride + 2 * ty * pooledW + 2 * tx;
-                int q = m * width + (u - u0) * L;
-                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, j * L, 6 * L);
+                int q = w.base + m * width + (u - u0) * L;
+                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, A + j * L, 6 * L);
                 FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + m]);
                 for (int i = 0; i < rows; i++) {
-                    int at = 12 * i * L;
+                    int at = A + 12 * i * L;
                     // tile row 2i
                     FloatVector p0 = FloatVector.fromArray(S, s, at), p1 = FloatVector.fromArray(S, s, at + L), p2 = FloatVector.fromArray(S, s, at + 2 * L);
                     FloatVector p3 = FloatVector.fromArray(S, s, at + 3 * L), p4 = FloatVector.fromArray(S, s, at + 4 * L), p5 = FloatVector.fromArray(S, s, at + 5 * L);
@@ -370,11 +372,11 @@ final class PanamaWinograd4x4 {
                 int images = Math.min(L, count - group * L), rows = Math.min(2, pooledH - 2 * ty), cols = Math.min(2, pooledW - 2 * tx);
                 if (rows <= 0 || cols <= 0) continue;  // a tile over the dropped last row or column of an odd size
                 int first = yOff + group * L * yStride + 2 * ty * pooledW + 2 * tx;
-                int q = m * width + (u - u0) * L;
-                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, j * L, 6 * L);
+                int q = w.base + m * width + (u - u0) * L;
+                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, A + j * L, 6 * L);
                 FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + m]);
                 for (int i = 0; i < rows; i++) {
-                    int r = 12 * i * L;
+                    int r = A + 12 * i * L;
                     // tile row 2i: a0 .. a3
                     FloatVector p0 = FloatVector.fromArray(S, s, r), p1 = FloatVector.fromArray(S, s, r + L), p2 = FloatVector.fromArray(S, s, r + 2 * L);
                     FloatVector p3 = FloatVector.fromArray(S, s, r + 3 * L), p4 = FloatVector.fromArray(S, s, r + 4 * L), p5 = FloatVector.fromArray(S, s, r + 5 * L);
@@ -502,12 +504,12 @@ final class PanamaWinograd4x4 {
             int rows = Math.min(side, outH - side * ty), cols = Math.min(side, outW - side * tx);
             int corner = dstAt + group * next.groupSize() + next.positions[side * ty * outW + side * tx];
             for (int m = 0; m < outChannels; m++) {
-                int q = m * width + (u - u0) * L;
-                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, j * L, 6 * L);
+                int q = w.base + m * width + (u - u0) * L;
+                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, A + j * L, 6 * L);
                 FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + m]);
                 int channel = corner + m * channelStep;
                 for (int i = 0; i < rows; i++) {
-                    int at = 6 * i * L, o = channel + i * rowStep;
+                    int at = A + 6 * i * L, o = channel + i * rowStep;
                     FloatVector p0 = FloatVector.fromArray(S, s, at), p1 = FloatVector.fromArray(S, s, at + L), p2 = FloatVector.fromArray(S, s, at + 2 * L);
                     FloatVector p3 = FloatVector.fromArray(S, s, at + 3 * L), p4 = FloatVector.fromArray(S, s, at + 4 * L), p5 = FloatVector.fromArray(S, s, at + 5 * L);
                     FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
@@ -547,12 +549,12 @@ final class PanamaWinograd4x4 {
             if (rows <= 0 || cols <= 0) continue;  // a tile over the dropped last row or column of an odd size
             int corner = dstAt + group * next.groupSize() + next.positions[side * ty * outW + side * tx];
             for (int m = 0; m < outChannels; m++) {
-                int q = m * width + (u - u0) * L;
-                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, j * L, 6 * L);
+                int q = w.base + m * width + (u - u0) * L;
+                for (int j = 0; j < 6; j++) outputColumn(prod, q + j * pp, 6 * pp, s, A + j * L, 6 * L);
                 FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + m]);
                 int channel = corner + m * channelStep;
                 for (int i = 0; i < rows; i++) {
-                    int at = 12 * i * L, o = channel + i * rowStep;
+                    int at = A + 12 * i * L, o = channel + i * rowStep;
                     FloatVector p0 = FloatVector.fromArray(S, s, at), p1 = FloatVector.fromArray(S, s, at + L), p2 = FloatVector.fromArray(S, s, at + 2 * L);
                     FloatVector p3 = FloatVector.fromArray(S, s, at + 3 * L), p4 = FloatVector.fromArray(S, s, at + 4 * L), p5 = FloatVector.fromArray(S, s, at + 5 * L);
                     FloatVector s12 = p1.add(p2), s34 = p3.add(p4), m12 = p1.sub(p2), m34 = p3.sub(p4);
@@ -693,8 +695,11 @@ final class PanamaWinograd4x4 {
     private static final FloatVector MINUS_FIVE = FloatVector.broadcast(S, -5f), TWO = FloatVector.broadcast(S, 2f);
     private static final FloatVector MINUS_TWO = FloatVector.broadcast(S, -2f), EIGHT = FloatVector.broadcast(S, 8f);
 
-    /** Per thread: 36 vectors between the two passes of a transform (48: two tiles' 24 in {@link #outputPair}). */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[48 * L]);
+    /**
+     * Per thread: 36 vectors between the two passes of a transform (48: two tiles' 24 in {@link #outputPair}), from
+     * {@link #A} on.
+     */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[A + 48 * L]);
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     /** Per thread: the positions of two windows of eight images ({@link #outputPooledIndexed}). */
     private static final ThreadLocal<int[]> AT = ThreadLocal.withInitial(() -> new int[2 * L]);

@@ -33,7 +33,7 @@ final class VectorSupport {
                 elementwise = (ElementwiseKernel) Class.forName("jcnn.kernel.PanamaElementwise").getDeclaredConstructor().newInstance();
                 conv = (ConvDriver) Class.forName("jcnn.kernel.PanamaConv").getDeclaredConstructor().newInstance();
                 description = "Vector API, " + Class.forName("jcnn.kernel.GemmPanama").getDeclaredField("LANES").getInt(null)
-                        + " float lanes";
+                        + " float lanes" + (Alignment.FLOATS > 0 ? ", buffers on cache lines" : "");
             } catch (ReflectiveOperationException | LinkageError e) {
                 description = "scalar (Vector API failed to load: " + e + ")";
                 System.err.println("jcnn: " + description);

@@ -42,7 +42,7 @@ final class Winograd4x4 extends InterleavedWinograd {
      */
     Winograd4x4(ConvGeometry g, int outChannels, int mr, int nr, int kc) {
         // tiles of 4×4 outputs read patches of rows 4·ty .. 4·ty + 5, columns 4·tx .. 4·tx + 5
-        super(checked(g), outChannels, 4, 6, 4, POINTS, mr, nr, kc);
+        super(checked(g), outChannels, 4, 6, 4, POINTS, mr, nr, kc, Alignment.FLOATS);
     }
 
     private static ConvGeometry checked(ConvGeometry g) {
@@ -158,18 +158,18 @@ final class Winograd4x4 extends InterleavedWinograd {
             int group = u / tiles, ty = u % tiles / tilesW, tx = u % tilesW;
             for (int c = 0; c < channels; c++) {
                 int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
-                int base = group * groupSize() + c * channelStep + 4 * ty * rowStep + 4 * tx * LANES;
+                int patch = base + group * groupSize() + c * channelStep + 4 * ty * rowStep + 4 * tx * LANES;
                 for (int e = 0; e < LANES; e++) {
                     // Bᵀ·d, column by column (t[6·i + j] = row i, column j), then each row ·B
                     for (int j = 0; j < 6; j++) {
-                        int at = base + j * LANES + e, row = rowStep;
+                        int at = patch + j * LANES + e, row = rowStep;
                         inputColumn(xi[at], xi[at + row], xi[at + 2 * row], xi[at + 3 * row], xi[at + 4 * row],
                                 xi[at + 5 * row], t, j, 6);
                     }
                     for (int i = 0; i < 6; i++) inputColumn(t[6 * i], t[6 * i + 1], t[6 * i + 2], t[6 * i + 3], t[6 * i + 4],
                             t[6 * i + 5], vt, 6 * i, 1);
                     int col = (u - u0) * LANES + e;
-                    int o = pc * width + col / nr * depth * nr + (c - pc) * nr + col % nr;
+                    int o = base + pc * width + col / nr * depth * nr + (c - pc) * nr + col % nr;
                     for (int point = 0; point < POINTS; point++) v[o + point * vPoint] = vt[point];
                 }
             }
@@ -264,14 +264,14 @@ final class Winograd4x4 extends InterleavedWinograd {
         for (int u = u0; u < u0 + units; u++) {
             int group = u / tiles, ty = u % tiles / tilesW, tx = u % tilesW;
             for (int m = 0; m < outChannels; m++) {
-                int base = dstAt + group * next.groupSize() + m * next.channelStep;
+                int channelAt = dstAt + group * next.groupSize() + m * next.channelStep;
                 for (int e = 0; e < LANES; e++) {
                     tileOutputs(prod, u0, u, width, e, m, bias, biasOff, relu, s, out);
                     for (int i = 0; i < side; i++) {
                         for (int j = 0; j < side; j++) {
                             int r = side * ty + i, q = side * tx + j;
                             if (r >= outH || q >= outW) continue;
-                            dst[base + next.positions[r * outW + q] + e] = pool ? out[8 * i + 2 * j + windowChoice(out, 8 * i + 2 * j)] : out[4 * i + j];
+                            dst[channelAt + next.positions[r * outW + q] + e] = pool ? out[8 * i + 2 * j + windowChoice(out, 8 * i + 2 * j)] : out[4 * i + j];
                         }
                     }
                 }
@@ -285,7 +285,7 @@ final class Winograd4x4 extends InterleavedWinograd {
      */
     private void tileOutputs(float[] prod, int u0, int u, int width, int e, int m, float[] bias, int biasOff, boolean relu,
                              float[] s, float[] out) {
-        int pPoint = Winograd.pointStride(outChannels, width), q = m * width + (u - u0) * LANES + e;
+        int pPoint = Winograd.pointStride(outChannels, width), q = base + m * width + (u - u0) * LANES + e;
         float b = bias == null ? 0f : bias[biasOff + m];
         // Aᵀ·P, column by column (s[6·i + j] = row i of 4, column j), then each row ·A
         for (int j = 0; j < 6; j++) {

@@ -128,7 +128,7 @@ public final class WinogradChain {
                 int first = gr * lanes, count = Math.min(lanes, batch - first);
                 int start = 0;
                 if (head == null) {
-                    driver.interleave(plans[0], x, first * inSize, inSize, count, b[0], 0);
+                    driver.interleave(plans[0], x, first * inSize, inSize, count, b[0], plans[0].base);
                 } else {
                     driver.headForward(head, x, first * inSize, inSize, count, b[0], packed[0], biases[0], relu[0], plans[1], b[1]);
                     start = 1;
@@ -142,7 +142,7 @@ public final class WinogradChain {
                         Winograd4x4 next = plans[i + 1];
                         float[] dst = b[i + 1];
                         output = (u0, units, width) ->
-                                driver.winograd4OutputInterleaved(plan, prod, u0, units, width, bias, 0, r, p, next, dst, 0);
+                                driver.winograd4OutputInterleaved(plan, prod, u0, units, width, bias, 0, r, p, next, dst, next.base);
                     } else if (p) {
                         output = (u0, units, width) ->
                                 driver.winograd4OutputPooled(plan, prod, u0, units, width, bias, 0, y, first * outSize, outSize, null, count, r);
@@ -170,7 +170,7 @@ public final class WinogradChain {
                     b[i] = new float[head.groupSize()];
                     continue;
                 }
-                b[i] = new float[plans[i].groupSize()];
+                b[i] = new float[plans[i].base + plans[i].groupSize()];
                 transformed = Math.max(transformed, plans[i].transformedSize());
                 products = Math.max(products, plans[i].productSize());
             }

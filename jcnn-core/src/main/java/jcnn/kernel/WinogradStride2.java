@@ -49,7 +49,7 @@ final class WinogradStride2 extends InterleavedWinograd {
      * @param kc          depth of its packed blocks
      */
     WinogradStride2(ConvGeometry g, int outChannels, int mr, int nr, int kc) {
-        super(checked(g), outChannels, 2, 5, 4, POINTS, mr, nr, kc);
+        super(checked(g), outChannels, 2, 5, 4, POINTS, mr, nr, kc, 0);
     }
 
     private static ConvGeometry checked(ConvGeometry g) {

@@ -45,7 +45,7 @@ final class WinogradStride2Gradient extends InterleavedWinograd {
      * @param kc          depth of its packed blocks
      */
     WinogradStride2Gradient(ConvGeometry g, int outChannels, int mr, int nr, int kc) {
-        super(checked(g), outChannels, g.outH(), g.outW(), 0, 0, g.channels(), 2, 2, 2, POINTS, mr, nr, kc);
+        super(checked(g), outChannels, g.outH(), g.outW(), 0, 0, g.channels(), 2, 2, 2, POINTS, mr, nr, kc, 0);
         this.layout = new WinogradStride2(g, outChannels, mr, nr, kc);
     }
 

@@ -50,7 +50,7 @@ class InterleavedHeadTest {
         float[] x = GemmTest.randomArray(r, count * g.inputSize()), w = GemmTest.randomArray(r, m * g.colRows());
         float[] bias = GemmTest.randomArray(r, m);
         float[] xi = new float[head.groupSize()], packed = new float[head.packedWeightSize()];
-        float[] dst = new float[next.groupSize()];
+        float[] dst = new float[next.base + next.groupSize()];
         head.interleave(x, 0, g.inputSize(), count, xi);
         head.packWeights(w, packed);
         for (boolean relu : new boolean[] {false, true}) {
@@ -70,7 +70,7 @@ class InterleavedHeadTest {
                                                 * x[e * g.inputSize() + c * plane + ih * g.width() + iw];
                                     }
                             if (relu) sum = Math.max(sum, 0);
-                            float got = dst[next.positions[oh * g.outW() + ow] + o * next.channelStep + e];
+                            float got = dst[next.base + next.positions[oh * g.outW() + ow] + o * next.channelStep + e];
                             assertEquals(sum, got, 1e-5 * (1 + Math.abs(sum)), "lane " + e + ", channel " + o + " at " + oh + "," + ow);
                         }
                     }
@@ -102,14 +102,14 @@ class InterleavedHeadTest {
             head.packWeights(w, packed);
             for (boolean relu : new boolean[] {false, true}) {
                 float[] xiRef = new float[head.groupSize()], xi = new float[head.groupSize()];
-                float[] expected = new float[next.groupSize()], got = new float[next.groupSize()];
+                float[] expected = new float[next.base + next.groupSize()], got = new float[expected.length];
                 head.interleave(x, 0, stride, count, xiRef);
                 head.forward(xiRef, packed, bias, relu, next, expected);
                 driver.headForward(head, x, 0, stride, count, xi, packed, bias, relu, next, got);
                 assertArrayEquals(xiRef, xi, "the copy, " + count + " images");
                 assertArrayEquals(expected, got, "outputs, " + count + " images, relu " + relu);
                 boolean nan = false;  // image 1's NaN reached its lane
-                for (int p = 0; p < next.positions.length; p++) nan |= Float.isNaN(got[next.positions[p] + 1]);
+                for (int p = 0; p < next.positions.length; p++) nan |= Float.isNaN(got[next.base + next.positions[p] + 1]);
                 assertTrue(nan, "a NaN input gives NaN outputs");
             }
         }

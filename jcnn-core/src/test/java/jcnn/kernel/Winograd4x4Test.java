@@ -128,7 +128,7 @@ class Winograd4x4Test {
         Winograd4x4 plan = new Winograd4x4(g, m, driver.mr(), driver.nr(), driver.kc());
         SplittableRandom r = new SplittableRandom(800 + which);
         int units = groups * plan.tiles, yStride = m * g.colCols() + 5;
-        float[] xi = GemmTest.randomArray(r, groups * plan.groupSize()), bias = GemmTest.randomArray(r, m);
+        float[] xi = GemmTest.randomArray(r, plan.base + groups * plan.groupSize()), bias = GemmTest.randomArray(r, m);
         for (int u0 = 0; u0 < units; u0 += plan.blockUnits) {
             int count = Math.min(plan.blockUnits, units - u0), width = (8 * count + plan.nr - 1) / plan.nr * plan.nr;
             float[] fast = new float[plan.transformedSize()], reference = new float[plan.transformedSize()];
@@ -139,7 +139,7 @@ class Winograd4x4Test {
                 for (int c = 0; c < g.channels(); c++)
                     for (int col = 0; col < 8 * count; col++) {
                         int pc = c / plan.kc * plan.kc, depth = Math.min(plan.kc, g.channels() - pc);
-                        int i = xiPoint * point + pc * width + (col / plan.nr) * depth * plan.nr + (c - pc) * plan.nr + col % plan.nr;
+                        int i = plan.base + xiPoint * point + pc * width + (col / plan.nr) * depth * plan.nr + (c - pc) * plan.nr + col % plan.nr;
                         if (Float.floatToIntBits(fast[i]) != Float.floatToIntBits(reference[i])) {
                             org.junit.jupiter.api.Assertions.fail("input transform of " + g + ": point " + xiPoint + ", channel "
                                     + c + ", column " + col + " of units from " + u0 + ": " + fast[i] + " != " + reference[i]);
@@ -235,9 +235,9 @@ class Winograd4x4Test {
         SplittableRandom r = new SplittableRandom(950 + which);
         int units = groups * plan.tiles, width = (8 * units + plan.nr - 1) / plan.nr * plan.nr;
         float[] bias = GemmTest.randomArray(r, m);
-        float[] prod = GemmTest.randomArray(r, Winograd4x4.POINTS * Winograd.pointStride(m, width));
+        float[] prod = GemmTest.randomArray(r, plan.base + Winograd4x4.POINTS * Winograd.pointStride(m, width));
         // ties, signed zeros and NaN among the outputs: a window of equal products, some zeros, a NaN
-        for (int point = 0; point < Winograd4x4.POINTS; point++) prod[point * Winograd.pointStride(m, width) + 3] = 0f;
+        for (int point = 0; point < Winograd4x4.POINTS; point++) prod[plan.base + point * Winograd.pointStride(m, width) + 3] = 0f;
         for (int i = 0; i < prod.length; i += 211) prod[i] = i % 2 == 0 ? Float.NaN : -0f;
         float[] y = new float[images * m * plane];
         for (boolean relu : new boolean[] {false, true}) {
