@@ -154,9 +154,9 @@ final class PanamaWinograd {
         final int tilesW = w.tilesW, nr = w.nr, mr = w.mr, vs = w.transposedStride(), ys = w.hatStride();
         for (int t = t0; t < t0 + count; t++) {
             int ty = t / tilesW, tx = t % tilesW, k = k0 + t - t0;
-            int r0 = (2 * ty * 2 * w.half + 2 * tx) * cs, r1 = r0 + row, r2 = r1 + row, r3 = r2 + row;
+            int r0 = w.base + (2 * ty * 2 * w.half + 2 * tx) * cs, r1 = r0 + row, r2 = r1 + row, r3 = r2 + row;
             for (int c = 0; c < cs; c += L) {
-                int o = (c / nr) * nr * depth + k * nr + c % nr;
+                int o = w.base + (c / nr) * nr * depth + k * nr + c % nr;
                 FloatVector x00 = load(xLast, r0 + c), x01 = load(xLast, r0 + cs + c), x02 = load(xLast, r0 + 2 * cs + c), x03 = load(xLast, r0 + 3 * cs + c);
                 FloatVector x10 = load(xLast, r1 + c), x11 = load(xLast, r1 + cs + c), x12 = load(xLast, r1 + 2 * cs + c), x13 = load(xLast, r1 + 3 * cs + c);
                 FloatVector x20 = load(xLast, r2 + c), x21 = load(xLast, r2 + cs + c), x22 = load(xLast, r2 + 2 * cs + c), x23 = load(xLast, r2 + 3 * cs + c);
@@ -182,14 +182,14 @@ final class PanamaWinograd {
                 f2.sub(f1).intoArray(vT, o + 14 * vs);
                 f1.sub(f3).intoArray(vT, o + 15 * vs);
             }
-            int at = (2 * ty * w2 + 2 * tx) * ms, below = w2 * ms;
+            int at = w.base + (2 * ty * w2 + 2 * tx) * ms, below = w2 * ms;
             if (mr == L) {
                 // panels one vector tall (the narrow products' layout): each point of L output channels is one store
-                for (int m = 0; m < ms; m += L) hatColumn(dyLast, at + m, ms, below, dyHat, (m / L) * L * depth + k * L, ys);
+                for (int m = 0; m < ms; m += L) hatColumn(dyLast, at + m, ms, below, dyHat, w.base + (m / L) * L * depth + k * L, ys);
                 continue;
             }
             for (int m = 0; m < ms; m += mr) {
-                int o = (m / mr) * mr * depth + k * mr;
+                int o = w.base + (m / mr) * mr * depth + k * mr;
                 FloatVector a = FloatVector.fromArray(Q, dyLast, at + m), b = FloatVector.fromArray(Q, dyLast, at + ms + m);
                 FloatVector c = FloatVector.fromArray(Q, dyLast, at + below + m), e = FloatVector.fromArray(Q, dyLast, at + below + ms + m);
                 // A·dy: rows (a, b), (a + c, b + e), (a - c, b - e), (-c, -e); each row (p, q) then ·Aᵀ -> (p, p + q, p - q, -q)

@@ -51,6 +51,11 @@ final class Winograd implements WinogradWeightGradient {
      * in the channels-last copy.
      */
     final int[] inputPositions, gradientPositions;
+    /**
+     * Where the weight gradient's four buffers (the channels-last copies of x and dy, Vᵀ and Ŷ) begin in their arrays:
+     * on a cache line where that is known ({@link Alignment}), so that none of their vectors straddles two.
+     */
+    final int base = Alignment.FLOATS;
 
     /** Whether {@code g} is a convolution this class computes: kernel 3×3, stride 1, no dilation. */
     static boolean applies(ConvGeometry g) {
@@ -95,10 +100,10 @@ final class Winograd implements WinogradWeightGradient {
         }
         this.inputPositions = new int[g.height() * g.width()];
         for (int r = 0, p = 0; r < g.height(); r++)
-            for (int q = 0; q < g.width(); q++, p++) inputPositions[p] = ((g.padTop() + r) * 2 * half + g.padLeft() + q) * gradientChannels();
+            for (int q = 0; q < g.width(); q++, p++) inputPositions[p] = base + ((g.padTop() + r) * 2 * half + g.padLeft() + q) * gradientChannels();
         this.gradientPositions = new int[g.outH() * g.outW()];
         for (int r = 0, p = 0; r < g.outH(); r++)
-            for (int q = 0; q < g.outW(); q++, p++) gradientPositions[p] = (r * 2 * tilesW + q) * gradientOutChannels();
+            for (int q = 0; q < g.outW(); q++, p++) gradientPositions[p] = base + (r * 2 * tilesW + q) * gradientOutChannels();
     }
 
     /** Floats of one image's padded copy (its borders stay zero, so a buffer serves only this plan). */
@@ -319,13 +324,13 @@ final class Winograd implements WinogradWeightGradient {
     /** Floats of the channels-last padded input (hp × 2·half positions × {@link #gradientChannels}), borders zero. */
     @Override
     public int channelsLastInputSize() {
-        return hp * 2 * half * gradientChannels();
+        return base + hp * 2 * half * gradientChannels();
     }
 
     /** Floats of the channels-last output gradient (2·tilesH × 2·tilesW × {@link #gradientOutChannels}), zero past the output. */
     @Override
     public int channelsLastGradientSize() {
-        return 4 * tiles * gradientOutChannels();
+        return base + 4 * tiles * gradientOutChannels();
     }
 
     /** Distance between the 16 points' panels of Vᵀ, and of Ŷ (a cache line more than a block, see pointStride). */
@@ -340,13 +345,13 @@ final class Winograd implements WinogradWeightGradient {
     /** Floats of Vᵀ's panels of one block, the 16 points. */
     @Override
     public int transposedSize() {
-        return 16 * transposedStride();
+        return base + 16 * transposedStride();
     }
 
     /** Floats of Ŷ's panels of one block, the 16 points. */
     @Override
     public int hatSize() {
-        return 16 * hatStride();
+        return base + 16 * hatStride();
     }
 
     /** Floats of the accumulator dU: 16 points × M × C. */
@@ -386,13 +391,13 @@ final class Winograd implements WinogradWeightGradient {
                 if (filled == depth) {
                     for (int xi = 0; xi < 16; xi++) {
                         if (nr == driver.nr() && mr != driver.mr()) {
-                            driver.multiplyPackedTall(dyHat, xi * hatStride(), mr, outChannels, depth, vT, xi * transposedStride(),
+                            driver.multiplyPackedTall(dyHat, base + xi * hatStride(), mr, outChannels, depth, vT, base + xi * transposedStride(),
                                     channels, 1f, grad, gradOff + xi * outChannels * channels, channels);
                         } else if (nr == driver.nr()) {
-                            driver.multiplyPacked(dyHat, xi * hatStride(), outChannels, depth, vT, xi * transposedStride(),
+                            driver.multiplyPacked(dyHat, base + xi * hatStride(), outChannels, depth, vT, base + xi * transposedStride(),
                                     channels, 1f, grad, gradOff + xi * outChannels * channels, channels);
                         } else {
-                            driver.multiplyPackedNarrow(dyHat, xi * hatStride(), mr, outChannels, depth, vT, xi * transposedStride(),
+                            driver.multiplyPackedNarrow(dyHat, base + xi * hatStride(), mr, outChannels, depth, vT, base + xi * transposedStride(),
                                     channels, 1f, grad, gradOff + xi * outChannels * channels, channels);
                         }
                     }
@@ -413,14 +418,14 @@ final class Winograd implements WinogradWeightGradient {
         int h = g.height(), w = g.width(), cs = gradientChannels(), wp = 2 * half;
         for (int c = 0; c < channels; c++) {
             for (int r = 0; r < h; r++) {
-                int src = xOff + (c * h + r) * w, dst = ((g.padTop() + r) * wp + g.padLeft()) * cs + c;
+                int src = xOff + (c * h + r) * w, dst = base + ((g.padTop() + r) * wp + g.padLeft()) * cs + c;
                 for (int q = 0; q < w; q++, dst += cs) xLast[dst] = x[src + q];
             }
         }
         int oh = g.outH(), ow = g.outW(), ms = gradientOutChannels(), w2 = 2 * tilesW;
         for (int m = 0; m < outChannels; m++) {
             for (int r = 0; r < oh; r++) {
-                int src = dyOff + (m * oh + r) * ow, dst = r * w2 * ms + m;
+                int src = dyOff + (m * oh + r) * ow, dst = base + r * w2 * ms + m;
                 for (int q = 0; q < ow; q++, dst += ms) dyLast[dst] = dy[src + q];
             }
         }
@@ -441,8 +446,8 @@ final class Winograd implements WinogradWeightGradient {
             int ty = t / tilesW, tx = t % tilesW, k = k0 + t - t0;
             for (int c = 0; c < cs; c++) {
                 for (int i = 0; i < 4; i++)
-                    for (int j = 0; j < 4; j++) d[4 * i + j] = xLast[((2 * ty + i) * wp + 2 * tx + j) * cs + c];
-                int o = (c / nr) * nr * depth + k * nr + c % nr;
+                    for (int j = 0; j < 4; j++) d[4 * i + j] = xLast[base + ((2 * ty + i) * wp + 2 * tx + j) * cs + c];
+                int o = base + (c / nr) * nr * depth + k * nr + c % nr;
                 float a0 = d[0] - d[8], a1 = d[1] - d[9], a2 = d[2] - d[10], a3 = d[3] - d[11];
                 float b0 = d[4] + d[8], b1 = d[5] + d[9], b2 = d[6] + d[10], b3 = d[7] + d[11];
                 float c0 = d[8] - d[4], c1 = d[9] - d[5], c2 = d[10] - d[6], c3 = d[11] - d[7];
@@ -452,13 +457,13 @@ final class Winograd implements WinogradWeightGradient {
                 for (int xi = 0; xi < 16; xi++) vT[xi * vs + o] = row[xi];
             }
             for (int m = 0; m < ms; m++) {
-                int at = (2 * ty * w2 + 2 * tx) * ms + m;
+                int at = base + (2 * ty * w2 + 2 * tx) * ms + m;
                 float a = dyLast[at], b = dyLast[at + ms], c = dyLast[at + w2 * ms], e = dyLast[at + w2 * ms + ms];
                 // A·dy: rows (a, b), (a + c, b + e), (a - c, b - e), (-c, -e); each row (p, q) then ·Aᵀ -> (p, p + q, p - q, -q)
                 float s0 = a + c, s1 = b + e, r0 = a - c, r1 = b - e, n0 = -c, n1 = -e;
                 float[] row = {a, a + b, a - b, -b, s0, s0 + s1, s0 - s1, -s1, r0, r0 + r1, r0 - r1, -r1,
                         n0, n0 + n1, n0 - n1, -n1};
-                int o = (m / mr) * mr * depth + k * mr + m % mr;
+                int o = base + (m / mr) * mr * depth + k * mr + m % mr;
                 for (int xi = 0; xi < 16; xi++) dyHat[xi * ys + o] = row[xi];
             }
         }

@@ -95,7 +95,7 @@ class WinogradTest {
             float[] grad = new float[plan.gradientSize() + 5];
             plan.weightGradient(driver, x, 0, g.inputSize(), dy, 0, m * g.colCols(), 0, images, grad, 5,
                     new float[plan.channelsLastInputSize()], new float[plan.channelsLastGradientSize()],
-                    new float[16 * plan.transposedStride()], new float[16 * plan.hatStride()]);
+                    new float[plan.transposedSize()], new float[plan.hatSize()]);
             float[] dw = new float[m * g.colRows()];
             plan.storeWeightGradient(grad, 5, dw, 0);
             assertArrayEquals(directWeightGradient(g, m, x, dy, images), dw, g + " -> " + m + ", " + images + " images");
@@ -125,7 +125,7 @@ class WinogradTest {
             float[] grad = new float[plan.gradientSize() + 5];
             plan.weightGradient(driver, x, 0, g.inputSize(), dy, 0, m * g.colCols(), 0, images, grad, 5,
                     new float[plan.channelsLastInputSize()], new float[plan.channelsLastGradientSize()],
-                    new float[16 * plan.transposedStride()], new float[16 * plan.hatStride()]);
+                    new float[plan.transposedSize()], new float[plan.hatSize()]);
             float[] dw = new float[m * g.colRows()];
             plan.storeWeightGradient(grad, 5, dw, 0);
             assertArrayEquals(directWeightGradient(g, m, x, dy, images), dw,
@@ -153,7 +153,7 @@ class WinogradTest {
             float[] grad = new float[plan.gradientSize() + 5];
             plan.weightGradient(driver, x, 0, g.inputSize(), dy, 0, m * g.colCols(), 0, images, grad, 5,
                     new float[plan.channelsLastInputSize()], new float[plan.channelsLastGradientSize()],
-                    new float[16 * plan.transposedStride()], new float[16 * plan.hatStride()]);
+                    new float[plan.transposedSize()], new float[plan.hatSize()]);
             float[] dw = new float[m * g.colRows()];
             plan.storeWeightGradient(grad, 5, dw, 0);
             assertArrayEquals(directWeightGradient(g, m, x, dy, images), dw, g + " -> " + m + ", " + images + " images, tall panels");
@@ -197,7 +197,7 @@ class WinogradTest {
             float[] xLast = GemmTest.randomArray(r, plan.channelsLastInputSize());
             float[] dyLast = GemmTest.randomArray(r, plan.channelsLastGradientSize());
             int count = Math.min(plan.tiles, 37), depth = count + 3;
-            float[] vFast = new float[16 * plan.transposedStride()], yFast = new float[16 * plan.hatStride()];
+            float[] vFast = new float[plan.transposedSize()], yFast = new float[plan.hatSize()];
             float[] vReference = new float[vFast.length], yReference = new float[yFast.length];
             driver.winogradGradientTransforms(plan, xLast, dyLast, plan.tiles - count, count, 3, depth, vFast, yFast);
             plan.gradientTransforms(xLast, dyLast, plan.tiles - count, count, 3, depth, vReference, yReference);
