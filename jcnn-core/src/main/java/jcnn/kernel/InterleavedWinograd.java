@@ -12,7 +12,7 @@ package jcnn.kernel;
  * together across rows. A "unit" is one tile position of a group of eight images; its eight columns are
  * consecutive in V and in the products:
  * <pre>
- *   xi   image-interleaved, zero-padded copy: lane e of channel c, padded row r, column q at ((r·C + c)·wp + q)·8 + e
+ *   xi   image-interleaved, zero-padded copy: lane e of channel c, padded row r, column q at base + ((r·C + c)·wp + q)·8 + e
  *   V[ξ] (C × columns)  the transformed patches, written straight into the GEMM's B panels; column 8·unit + lane
  *   P[ξ] (M × columns)  = U[ξ]·V[ξ]  (one product per point ξ, through the packed micro-kernel)
  *   y                   = Aᵀ·P·A per unit and output channel, + bias, ReLU, stored back to each image's NCHW planes
@@ -22,7 +22,7 @@ package jcnn.kernel;
  *
  * <p>All three buffers begin at {@link #base} floats into their arrays: where the JVM lets the first cache line of an
  * array be known ({@link Alignment}), F(4×4, 3×3)'s plans put it there, so that each of the transforms' and the
- * products' vectors lies on one line instead of straddling two (the (100,16,28,28)→16 forward 5–8% faster).
+ * products' vectors lies on one line instead of straddling two (the (100,16,28,28)→16 forward about 7% faster).
  */
 abstract class InterleavedWinograd {
     /** Images per group: the lanes of one 256-bit vector of floats. */

@@ -411,8 +411,8 @@ final class Winograd implements WinogradWeightGradient {
 
     /**
      * The scalar reference of {@link ConvDriver#winogradChannelsLast}: x and dy of one image copied channels-last, x
-     * into its padded positions (channel c of position (r, q) at ((padTop + r)·2·half + padLeft + q)·C' + c, C' the
-     * channels rounded up to whole panels), dy into the tiles' positions (channel m of (r, q) at (r·2·tilesW + q)·M' + m).
+     * into its padded positions (channel c of position (r, q) at base + ((padTop + r)·2·half + padLeft + q)·C' + c, C' the
+     * channels rounded up to whole panels), dy into the tiles' positions (channel m of (r, q) at base + (r·2·tilesW + q)·M' + m).
      */
     void toChannelsLast(float[] x, int xOff, float[] dy, int dyOff, float[] xLast, float[] dyLast) {
         int h = g.height(), w = g.width(), cs = gradientChannels(), wp = 2 * half;
@@ -433,9 +433,9 @@ final class Winograd implements WinogradWeightGradient {
 
     /**
      * The scalar reference of {@link ConvDriver#winogradGradientTransforms}: for tiles [t0, t0 + count) of the image
-     * in xLast/dyLast, at depths [k0, k0 + count) of a block of the given depth, V (as Vᵀ panels: point ξ at
+     * in xLast/dyLast, at depths [k0, k0 + count) of a block of the given depth, V (as Vᵀ panels: point ξ at base +
      * ξ·{@link #transposedStride}, channel c of tile k at (c / nr)·nr·depth + k·nr + c % nr) and Ŷ = A·dy·Aᵀ with
-     * A = [[1,0],[1,1],[1,-1],[0,-1]] (as A panels: point ξ at ξ·{@link #hatStride}, channel m of tile k at
+     * A = [[1,0],[1,1],[1,-1],[0,-1]] (as A panels: point ξ at base + ξ·{@link #hatStride}, channel m of tile k at
      * (m / mr)·mr·depth + k·mr + m % mr).
      */
     void gradientTransforms(float[] xLast, float[] dyLast, int t0, int count, int k0, int depth, float[] vT, float[] dyHat) {
