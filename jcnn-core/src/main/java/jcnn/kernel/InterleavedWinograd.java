@@ -272,10 +272,10 @@ abstract class InterleavedWinograd {
         }
     }
 
-    /** Where V's entry for channel c and column col (8·unit + lane) of a block goes, point 0's matrix. */
+    /** Where V's entry for channel c and column col (8·unit + lane) of a block goes, point 0's matrix (from base). */
     int transformedIndex(int c, int col, int width) {
         int pc = c / kc * kc, depth = Math.min(kc, channels - pc);
-        return pc * width + col / nr * depth * nr + (c - pc) * nr + col % nr;
+        return base + pc * width + col / nr * depth * nr + (c - pc) * nr + col % nr;
     }
 
     static int roundUp(int x, int multiple) {

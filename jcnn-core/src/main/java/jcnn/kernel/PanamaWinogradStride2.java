@@ -38,10 +38,10 @@ final class PanamaWinogradStride2 {
         final int kc = w.kc, nr = w.nr;
         for (int c = 0; c < channels; c++) {
             // where V's column 0 of channel c lies (see InterleavedWinograd.transformedIndex)
-            int pc = c / kc * kc, depth = Math.min(kc, channels - pc), cBase = pc * width + (c - pc) * nr;
+            int pc = c / kc * kc, depth = Math.min(kc, channels - pc), cBase = w.base + pc * width + (c - pc) * nr;
             for (int u = u0; u < u0 + units; u++) {
                 int group = u / tiles, local = u - group * tiles, ty = local / tilesW, tx = local - ty * tilesW;
-                int base = group * w.groupSize() + c * channelStep + 4 * ty * row + 4 * tx * L, col = (u - u0) * L;
+                int base = w.base + group * w.groupSize() + c * channelStep + 4 * ty * row + 4 * tx * L, col = (u - u0) * L;
                 int o = cBase + col / nr * depth * nr + col % nr;
                 int r0 = base, r1 = r0 + row, r2 = r1 + row, r3 = r2 + row, r4 = r3 + row;
                 // the rows of Bᵀ·d: d0 - d2, d2, d4 - d2, d1, d3
@@ -162,7 +162,7 @@ final class PanamaWinogradStride2 {
                 int images = Math.min(L, count - group * L);
                 boolean secondRow = 2 * ty + 1 < outH, secondColumn = 2 * tx + 1 < outW;
                 int first = yOff + group * L * yStride + 2 * ty * outW + 2 * tx;
-                int q = m * width + (u - u0) * L;
+                int q = w.base + m * width + (u - u0) * L;
                 // Aᵀ·P: s = rows 0 + 1 + 3 and t = rows 1 + 2 + 4, column by column. The loads call FloatVector
                 // directly: C2 inlines its methods whatever the method's size (they are annotated to be), but stopped
                 // inlining a helper of ours past its node budget here, boxing the vectors in the bench (61 instead of

@@ -49,7 +49,7 @@ final class WinogradStride2 extends InterleavedWinograd {
      * @param kc          depth of its packed blocks
      */
     WinogradStride2(ConvGeometry g, int outChannels, int mr, int nr, int kc) {
-        super(checked(g), outChannels, 2, 5, 4, POINTS, mr, nr, kc, 0);
+        super(checked(g), outChannels, 2, 5, 4, POINTS, mr, nr, kc, Alignment.FLOATS);
     }
 
     private static ConvGeometry checked(ConvGeometry g) {
@@ -134,11 +134,11 @@ final class WinogradStride2 extends InterleavedWinograd {
         for (int u = u0; u < u0 + units; u++) {
             int group = u / tiles, ty = u % tiles / tilesW, tx = u % tilesW;
             for (int c = 0; c < channels; c++) {
-                int base = group * groupSize() + c * channelStep + 4 * ty * rowStep + 4 * tx * LANES;
+                int patch = base + group * groupSize() + c * channelStep + 4 * ty * rowStep + 4 * tx * LANES;
                 for (int e = 0; e < LANES; e++) {
                     // Bᵀ·d, column by column (t[5·i + j] = row i, column j), then each row ·B
                     for (int j = 0; j < 5; j++) {
-                        int at = base + j * LANES + e;
+                        int at = patch + j * LANES + e;
                         inputColumn(xi[at], xi[at + row], xi[at + 2 * row], xi[at + 3 * row], xi[at + 4 * row], t, j, 5);
                     }
                     for (int i = 0; i < 5; i++) inputColumn(t[5 * i], t[5 * i + 1], t[5 * i + 2], t[5 * i + 3], t[5 * i + 4], vt, 5 * i, 1);
@@ -167,7 +167,7 @@ final class WinogradStride2 extends InterleavedWinograd {
                 for (int e = 0; e < LANES; e++) {
                     int image = group * LANES + e;
                     if (image >= count) continue;
-                    int q = m * width + (u - u0) * LANES + e;
+                    int q = base + m * width + (u - u0) * LANES + e;
                     // Aᵀ·P, column by column
                     for (int j = 0; j < 5; j++) {
                         float p0 = prod[q + j * pPoint], p1 = prod[q + (5 + j) * pPoint], p2 = prod[q + (10 + j) * pPoint];

@@ -21,11 +21,15 @@ class AlignmentTest {
     }
 
     @Test
-    void theFourByFourPlansBeginTheirBuffersThere() {
+    void theWinogradPlansBeginTheirBuffersThere() {
         ConvGeometry g = ConvGeometry.of(16, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
         Winograd4x4 plan = new Winograd4x4(g, 16, 8, 32, 256);
         assertEquals(Alignment.FLOATS, plan.base);
         assertEquals(plan.base + plan.groups * plan.groupSize(), plan.interleavedBufferSize());
-        assertEquals(0, new WinogradStride2(ConvGeometry.of(16, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 16, 8, 32, 256).base);
+        assertEquals(Alignment.FLOATS, new Winograd(g, 16, 8, 32, 256).base);
+        ConvGeometry strided = ConvGeometry.of(16, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+        assertEquals(Alignment.FLOATS, new WinogradStride2(strided, 16, 8, 32, 256).base);
+        // the stride-2 input gradient keeps its buffers at 0
+        assertEquals(0, new WinogradStride2Gradient(strided, 16, 8, 32, 256).base);
     }
 }

@@ -154,7 +154,7 @@ class WinogradStride2Test {
         WinogradStride2 plan = new WinogradStride2(g, m, driver.mr(), driver.nr(), driver.kc());
         SplittableRandom r = new SplittableRandom(800 + which);
         int units = groups * plan.tiles, yStride = m * g.colCols() + 5;
-        float[] xi = GemmTest.randomArray(r, groups * plan.groupSize()), bias = GemmTest.randomArray(r, m);
+        float[] xi = GemmTest.randomArray(r, plan.base + groups * plan.groupSize()), bias = GemmTest.randomArray(r, m);
         for (int u0 = 0; u0 < units; u0 += plan.blockUnits) {
             int count = Math.min(plan.blockUnits, units - u0), width = (8 * count + plan.nr - 1) / plan.nr * plan.nr;
             float[] fast = new float[plan.transformedSize()], reference = new float[plan.transformedSize()];
