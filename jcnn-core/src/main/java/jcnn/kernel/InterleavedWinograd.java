@@ -21,7 +21,7 @@ package jcnn.kernel;
  * writes them and the product or transform that reads them.
  *
  * <p>All three buffers begin at {@link #base} floats into their arrays: where the JVM lets the first cache line of an
- * array be known ({@link Alignment}), F(4×4, 3×3)'s plans put it there, so that each of the transforms' and the
+ * array be known ({@link Alignment}), F(4×4, 3×3)'s and the stride-2 forward's plans put it there, so that each of the transforms' and the
  * products' vectors lies on one line instead of straddling two (the (100,16,28,28)→16 forward about 7% faster).
  */
 abstract class InterleavedWinograd {
